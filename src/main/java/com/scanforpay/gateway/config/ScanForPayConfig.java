@@ -1,0 +1,74 @@
+package com.scanforpay.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The gateway's settings (CONTRACT.md §1); each is also an environment variable, e.g. {@code SCANFORPAY_BASE_URL}. */
+@ConfigMapping(prefix = "scanforpay")
+public interface ScanForPayConfig {
+
+    /** Provider base URL, without a trailing slash. */
+    @WithDefault("https://pay.scanforpay.com")
+    String baseUrl();
+
+    /** {@code partnerNo} sent in every request header, assigned by ScanForPay. */
+    String partnerNo();
+
+    /** The partner's secret sign key; never logged. */
+    String signKey();
+
+    /** {@code storeNo} used when a command has none. */
+    Optional<String> storeNo();
+
+    /** {@code notifyUrl} sent with every pay request; without it ScanForPay sends no callbacks. */
+    Optional<String> notifyUrl();
+
+    /** Connect timeout for provider calls. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** How long to wait for a provider answer before the outcome counts as unknown. */
+    @WithDefault("30s")
+    Duration responseTimeout();
+
+    /** How commands are consumed. */
+    Consumer consumer();
+
+    interface Consumer {
+
+        /** Kafka consumer group shared by every gateway instance. */
+        @WithDefault("scanforpay-gateway")
+        String groupId();
+
+        /**
+         * Commands taken per poll and run concurrently (one batch); the offset is committed when the whole batch
+         * has its results.
+         */
+        @WithDefault("500")
+        int maxInFlight();
+
+        /** How long one poll waits for commands; also the longest a lone command waits to start. */
+        @WithDefault("50ms")
+        Duration pollTimeout();
+    }
+
+    /** Kafka topics. */
+    Topics topic();
+
+    interface Topics {
+
+        /** Payment commands from ERP and POS systems. */
+        @WithDefault("scanforpay.payment.commands")
+        String commands();
+
+        /** Payment results, keyed by {@code partnerOrderNo}. */
+        @WithDefault("scanforpay.payment.results")
+        String results();
+
+        /** Commands that can never succeed as sent, with the reason in headers. */
+        @WithDefault("scanforpay.payment.commands.dlq")
+        String dlq();
+    }
+}

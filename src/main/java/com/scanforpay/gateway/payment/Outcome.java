@@ -1,0 +1,14 @@
+package com.scanforpay.gateway.payment;
+
+/** A result's outcome (CONTRACT.md §3). */
+public enum Outcome {
+    SUCCESS,
+    /** Not final: the customer is still confirming, or a refund is processing; a final result follows. */
+    PENDING,
+    FAILED,
+    REFUNDED,
+    NOT_FOUND,
+    REJECTED,
+    /** Nobody knows whether the customer was charged: never to be read as a failure. */
+    UNKNOWN
+}

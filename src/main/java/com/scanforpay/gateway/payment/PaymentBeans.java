@@ -1,0 +1,70 @@
+package com.scanforpay.gateway.payment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.provider.ScanForPayEnvelope;
+import com.scanforpay.gateway.provider.ScanForPaySigner;
+import io.vertx.ext.web.client.WebClientOptions;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the plain-Java payment and protocol classes from configuration. */
+@Singleton
+public class PaymentBeans {
+
+    public static final String OFFSET_COMMIT = "processedOffsetCommit";
+    public static final String PROVIDER_HTTP_OPTIONS = "providerHttpOptions";
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemDefaultZone();
+    }
+
+    @Produces
+    @Singleton
+    ScanForPayEnvelope envelope(ObjectMapper mapper, ScanForPayConfig config) {
+        return new ScanForPayEnvelope(mapper, new ScanForPaySigner(config.signKey()));
+    }
+
+    @Produces
+    @Singleton
+    PaymentResults results(Clock clock) {
+        return new PaymentResults(clock);
+    }
+
+    @Produces
+    @Singleton
+    ProviderCalls providerCalls(ScanForPayEnvelope envelope, ScanForPayConfig config, Clock clock,
+            PaymentResults results) {
+        return new ProviderCalls(envelope, config.partnerNo(), config.notifyUrl(), clock, results);
+    }
+
+    @Produces
+    @Singleton
+    PaymentCommandParser parser(ObjectMapper mapper, ScanForPayConfig config) {
+        return new PaymentCommandParser(mapper, config.storeNo());
+    }
+
+    @Produces
+    @Singleton
+    @Named(OFFSET_COMMIT)
+    ProcessedOffsetCommit offsetCommit() {
+        return new ProcessedOffsetCommit();
+    }
+
+    /** One pooled connection per payment in flight: HTTP/1.1 carries one request at a time per connection. */
+    @Produces
+    @Singleton
+    @Named(PROVIDER_HTTP_OPTIONS)
+    WebClientOptions providerHttpOptions(ScanForPayConfig config) {
+        return new WebClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setMaxPoolSize(config.consumer().maxInFlight())
+                .setKeepAlive(true)
+                .setTryUseCompression(false)
+                .setUserAgent("scanforpay-gateway");
+    }
+}

@@ -1,0 +1,84 @@
+package com.scanforpay.gateway.payment;
+
+import com.scanforpay.gateway.payment.ParsedCommand.Rejected;
+import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.provider.RefundResult;
+import java.time.Clock;
+
+/** Maps provider answers and rejections to results, following the outcome table of CONTRACT.md §3. */
+public final class PaymentResults {
+
+    private final Clock clock;
+
+    public PaymentResults(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A pay response, a payQuery response or a notify: they share one body shape. */
+    public PaymentResult fromOrder(PaymentCommand command, ResultSource source, OrderResult body, String reqMsgId) {
+        Outcome outcome = orderOutcome(command.type(), body);
+        String partnerOrderNo = command.partnerOrderNo() != null ? command.partnerOrderNo() : body.partnerOrderNo();
+        return new PaymentResult(partnerOrderNo, command.type(), outcome, source, body.code(), body.msg(),
+                body.status(), body.orderNo(), body.orderAmount(), body.currency(), body.wallet(), body.payTime(),
+                body.buyer(), body.buyerId(), null, null, reqMsgId, now());
+    }
+
+    public PaymentResult fromRefund(PaymentCommand command, RefundResult body, String reqMsgId) {
+        return new PaymentResult(command.partnerOrderNo(), CommandType.REFUND, refundOutcome(body),
+                ResultSource.REFUND_RESPONSE, body.code(), body.msg(), body.status(), null, body.orderAmount(),
+                body.currency(), null, null, null, null, command.refundNo(), null, reqMsgId, now());
+    }
+
+    /** The provider's answer could not be established: never a failure, the customer may have been charged. */
+    public PaymentResult unknown(PaymentCommand command, ResultSource source, String reason, String reqMsgId) {
+        return new PaymentResult(command.partnerOrderNo(), command.type(), Outcome.UNKNOWN, source, null, reason,
+                null, command.orderNo(), command.orderAmount(), null, null, null, null, null, command.refundNo(), null,
+                reqMsgId, now());
+    }
+
+    public PaymentResult rejected(Rejected rejection) {
+        CommandType type = rejection.type() != null ? rejection.type() : CommandType.PAY;
+        return new PaymentResult(rejection.partnerOrderNo(), type, Outcome.REJECTED, ResultSource.VALIDATION, null,
+                rejection.message(), null, null, null, null, null, null, null, null, rejection.refundNo(),
+                rejection.errors(), null, now());
+    }
+
+    static Outcome orderOutcome(CommandType type, OrderResult body) {
+        if (!body.isSuccess()) {
+            if (type == CommandType.QUERY) {
+                return body.code() != null && body.code() == OrderResult.CODE_ORDER_NOT_FOUND ? Outcome.NOT_FOUND
+                        : Outcome.UNKNOWN;
+            }
+            return body.code() == null ? Outcome.UNKNOWN : Outcome.FAILED;
+        }
+        if (body.status() == null) {
+            return Outcome.UNKNOWN;
+        }
+        return switch (body.status()) {
+            case OrderResult.STATUS_WAITING -> Outcome.PENDING;
+            case OrderResult.STATUS_PAID -> Outcome.SUCCESS;
+            case OrderResult.STATUS_FAILED -> Outcome.FAILED;
+            case OrderResult.STATUS_REFUNDED -> Outcome.REFUNDED;
+            default -> Outcome.UNKNOWN;
+        };
+    }
+
+    static Outcome refundOutcome(RefundResult body) {
+        if (!body.isSuccess()) {
+            return body.code() == null ? Outcome.UNKNOWN : Outcome.FAILED;
+        }
+        if (body.status() == null) {
+            return Outcome.UNKNOWN;
+        }
+        return switch (body.status()) {
+            case RefundResult.STATUS_PROCESSING -> Outcome.PENDING;
+            case RefundResult.STATUS_DONE -> Outcome.SUCCESS;
+            case RefundResult.STATUS_FAILED -> Outcome.FAILED;
+            default -> Outcome.UNKNOWN;
+        };
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+}

@@ -1,0 +1,160 @@
+package com.scanforpay.gateway.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.SandboxSettings;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The one-command local stack ({@code mvn -Plocal package}): a real KRaft broker, the ScanForPay sandbox, and
+ * the packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, prod profile) wired to them through the
+ * environment variables of CONTRACT.md §1, exactly as a deployment would. Each line typed on standard input is
+ * published as a command; every result is printed. Ctrl-C stops everything.
+ */
+public final class LocalStack {
+
+    static final int KAFKA_PORT = 9092;
+    static final int SANDBOX_PORT = 8089;
+    static final int GATEWAY_PORT = 8080;
+    static final String PARTNER_NO = "10001";
+    static final String SIGN_KEY = "sandbox-sign-key";
+    static final String STORE_NO = "100010000000002";
+    static final String COMMANDS = "scanforpay.payment.commands";
+    static final String RESULTS = "scanforpay.payment.results";
+    static final String DLQ = "scanforpay.payment.commands.dlq";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("localstack.dir", "target/local-stack")).toAbsolutePath();
+        Files.createDirectories(home);
+        Path gatewayJar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(gatewayJar)) {
+            throw new IllegalStateException(gatewayJar + " is missing: run `mvn -Plocal package`");
+        }
+
+        LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), KAFKA_PORT);
+        for (String topic : List.of(COMMANDS, RESULTS, DLQ)) {
+            broker.createTopic(topic, 3);
+        }
+        ScanForPaySandbox sandbox = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
+                .withPort(SANDBOX_PORT)
+                .withLatency(Duration.ofMillis(300)));
+        Process gateway = startGateway(gatewayJar, broker, sandbox, home.resolve("gateway.log"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.destroy();
+            sandbox.close();
+            broker.close();
+        }, "local-stack-shutdown"));
+
+        Thread results = new Thread(() -> printResults(broker.bootstrapServers()), "local-stack-results");
+        results.setDaemon(true);
+        results.start();
+        printWelcome(broker, sandbox, home);
+        publishStandardInput(broker.bootstrapServers());
+        gateway.waitFor();
+    }
+
+    private static Process startGateway(Path jar, LocalKafkaBroker broker, ScanForPaySandbox sandbox, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
+        Map<String, String> env = builder.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("SCANFORPAY_BASE_URL", sandbox.baseUrl());
+        env.put("SCANFORPAY_PARTNER_NO", PARTNER_NO);
+        env.put("SCANFORPAY_SIGN_KEY", SIGN_KEY);
+        env.put("SCANFORPAY_STORE_NO", STORE_NO);
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(GATEWAY_PORT));
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
+    private static void printWelcome(LocalKafkaBroker broker, ScanForPaySandbox sandbox, Path home) {
+        System.out.println("""
+
+                ==== scanforpay-gateway local stack ====
+                Kafka broker    %s   (topics %s, %s, %s)
+                Sandbox         %s   (partnerNo %s, sign key %s)
+                Gateway         http://127.0.0.1:%d   (health /q/health, metrics /q/metrics; log: %s)
+
+                Paste a command (one JSON line) and press Enter; its result is printed here. For example:
+                {"partnerOrderNo":"demo-0001","barcode":"%s","orderAmount":2100,"orderTitle":"Coffee"}
+                {"partnerOrderNo":"demo-0002","barcode":"%s","orderAmount":2100}
+                {"type":"QUERY","partnerOrderNo":"demo-0001"}
+
+                Sandbox barcodes:
+                %s
+                Ctrl-C stops the broker, the sandbox and the gateway.
+                """.formatted(broker.bootstrapServers(), COMMANDS, RESULTS, DLQ, sandbox.baseUrl(), PARTNER_NO,
+                SIGN_KEY, GATEWAY_PORT, home.resolve("gateway.log"), SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
+                SandboxBarcodes.table()));
+    }
+
+    /** Reads commands from standard input until it closes; the stack keeps running after that. */
+    private static void publishStandardInput(String bootstrapServers) throws IOException {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer());
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                producer.send(new ProducerRecord<>(COMMANDS, keyOf(line), line));
+                producer.flush();
+                System.out.println("-> command sent");
+            }
+        }
+    }
+
+    private static String keyOf(String command) {
+        try {
+            JsonNode json = JSON.readTree(command);
+            return json != null && json.hasNonNull("partnerOrderNo") ? json.get("partnerOrderNo").asText() : null;
+        } catch (IOException e) {
+            return null; // sent as is: the gateway dead-letters it
+        }
+    }
+
+    private static void printResults(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "local-stack-console");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(RESULTS, DLQ));
+            while (true) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    String label = record.topic().equals(DLQ) ? "<- dead letter " : "<- result ";
+                    System.out.println(label + record.value());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,544 @@
+package com.scanforpay.gateway.sandbox;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.provider.MalformedMessageException;
+import com.scanforpay.gateway.provider.OpenedEnvelope;
+import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.provider.PayRequest;
+import com.scanforpay.gateway.provider.QueryRequest;
+import com.scanforpay.gateway.provider.RefundRequest;
+import com.scanforpay.gateway.provider.RefundResult;
+import com.scanforpay.gateway.provider.RequestHeader;
+import com.scanforpay.gateway.provider.ResponseHeader;
+import com.scanforpay.gateway.provider.ScanForPayEnvelope;
+import com.scanforpay.gateway.provider.ScanForPaySigner;
+import com.scanforpay.gateway.provider.SignatureMismatchException;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Talks to the sandbox over real HTTP, sealing requests and opening answers with the gateway's own envelope code. */
+class ScanForPaySandboxTest {
+
+    private static final String PARTNER_NO = "10001";
+    private static final String SIGN_KEY = "sandbox-test-key";
+    private static final String STORE_NO = "100010000000002";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ScanForPayEnvelope CLIENT = new ScanForPayEnvelope(MAPPER, new ScanForPaySigner(SIGN_KEY));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static ScanForPaySandbox sandbox;
+    private static Receiver receiver;
+
+    @BeforeAll
+    static void startSandbox() throws IOException {
+        sandbox = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
+                .withLatency(Duration.ofMillis(10))
+                .withSlowLatency(Duration.ofMillis(1500))
+                .withWaitingResolvesAfter(Duration.ofMillis(300))
+                .withNotifyRetryInterval(Duration.ofMillis(50))
+                .withNotifyMaxAttempts(5));
+        receiver = new Receiver();
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    @BeforeEach
+    void resetSandbox() {
+        sandbox.reset();
+        receiver.reset();
+    }
+
+    // ------------------------------------------------------------------------------------------------ pay
+
+    @Test
+    void paysAtOnceWithSignedResponse() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        String json = seal(new PayRequest(STORE_NO, partnerOrderNo, SandboxBarcodes.PAID, 2100, "Consume", "211918",
+                "123456", null));
+        HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH, json);
+
+        assertEquals(200, response.statusCode());
+        OpenedEnvelope<ResponseHeader, OrderResult> opened = openOrder(response);
+        OrderResult result = opened.body();
+        assertEquals(1, result.code());
+        assertEquals("success", result.msg());
+        assertEquals(1, result.status());
+        assertEquals("Alipay", result.wallet());
+        assertEquals(partnerOrderNo, result.partnerOrderNo());
+        assertEquals(2100, result.orderAmount());
+        assertEquals("JPY", result.currency());
+        assertNotNull(result.payTime());
+        assertTrue(result.orderNo().matches("SFP\\d+") && result.orderNo().length() <= 32, result.orderNo());
+        assertNull(result.buyer());
+
+        ResponseHeader header = opened.header();
+        assertEquals(PARTNER_NO, header.partnerNo());
+        assertEquals("SHA256", header.signType());
+        assertEquals("1.0", header.version());
+        assertEquals(MAPPER.readTree(json).path("request").path("header").path("reqMsgId").asText(),
+                header.reqMsgId());
+        assertTrue(header.respTime().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d"),
+                header.respTime());
+        assertFalse(new String(response.body(), StandardCharsets.UTF_8).contains("respMsgId"));
+
+        SandboxOrder order = sandbox.order(partnerOrderNo).orElseThrow();
+        assertEquals(SandboxOrder.PAID, order.status());
+        assertEquals(result.orderNo(), order.orderNo());
+        assertEquals(2100, order.amount());
+        assertEquals(STORE_NO, order.storeNo());
+        List<SandboxCall> calls = sandbox.calls(ScanForPaySandbox.PAY_PATH);
+        assertEquals(1, calls.size());
+        assertTrue(calls.get(0).signatureValid());
+        assertEquals(partnerOrderNo, calls.get(0).partnerOrderNo());
+        assertEquals(1, sandbox.payCalls(partnerOrderNo));
+    }
+
+    @Test
+    void walletFollowsTheBarcodePrefixAndBuyerScenarioReportsBuyer() throws Exception {
+        OrderResult wechat = pay(newPartnerOrderNo(), "134567890123456789", 500, null);
+        assertEquals(1, wechat.status());
+        assertEquals("Wechat", wechat.wallet());
+
+        OrderResult withBuyer = pay(newPartnerOrderNo(), SandboxBarcodes.PAID_WITH_BUYER, 500, null);
+        assertEquals(1, withBuyer.status());
+        assertEquals("cd****@qq.com", withBuyer.buyer());
+        assertEquals("208xxxxxxxxxx012", withBuyer.buyerId());
+    }
+
+    @Test
+    void declinedPaymentIsABusinessFailureAndTheOrderFailed() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        OrderResult result = pay(partnerOrderNo, SandboxBarcodes.DECLINED, 2100, null);
+
+        assertEquals(51, result.code());
+        assertEquals("insufficient balance", result.msg());
+        assertNull(result.status());
+        assertNull(result.orderNo());
+        assertEquals(SandboxOrder.FAILED, sandbox.order(partnerOrderNo).orElseThrow().status());
+        assertEquals(2, query(partnerOrderNo, null).status());
+    }
+
+    @Test
+    void waitingPaymentBecomesPaidAfterTheWait() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        OrderResult result = pay(partnerOrderNo, SandboxBarcodes.WAITING_THEN_PAID, 2100, null);
+        assertEquals(1, result.code());
+        assertEquals(0, result.status());
+        assertNull(result.payTime());
+        assertEquals(0, query(partnerOrderNo, null).status());
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> query(partnerOrderNo, null).status() == 1);
+        OrderResult paid = query(null, result.orderNo());
+        assertEquals(partnerOrderNo, paid.partnerOrderNo());
+        assertNotNull(paid.payTime());
+        assertEquals(SandboxOrder.PAID, sandbox.order(partnerOrderNo).orElseThrow().status());
+    }
+
+    @Test
+    void waitingPaymentCanFailAfterTheWait() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        assertEquals(0, pay(partnerOrderNo, SandboxBarcodes.WAITING_THEN_FAILED, 2100, null).status());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> query(partnerOrderNo, null).status() == 2);
+    }
+
+    @Test
+    void duplicatePartnerOrderNoIsRefusedAndNotChargedTwice() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        OrderResult first = pay(partnerOrderNo, SandboxBarcodes.PAID, 2100, null);
+        assertEquals(1, first.status());
+
+        OrderResult second = pay(partnerOrderNo, SandboxBarcodes.PAID, 2100, null);
+        assertEquals(20, second.code());
+        assertEquals("duplicate partnerOrderNo", second.msg());
+        assertNull(second.orderNo());
+
+        assertEquals(2, sandbox.payCalls(partnerOrderNo));
+        assertEquals(1, sandbox.orders().size());
+        assertEquals(first.orderNo(), sandbox.order(partnerOrderNo).orElseThrow().orderNo());
+        assertEquals(2100, sandbox.order(partnerOrderNo).orElseThrow().amount());
+    }
+
+    @Test
+    void wrongRequestSignatureOrPartnerIsASignatureError() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        PayRequest body = payRequest(partnerOrderNo, SandboxBarcodes.PAID, 2100, null);
+        ScanForPayEnvelope otherKey = new ScanForPayEnvelope(MAPPER, new ScanForPaySigner("some-other-key"));
+        String wrongKey = otherKey.seal(ScanForPayEnvelope.REQUEST, header(PARTNER_NO), body).json();
+
+        OrderResult result = openOrder(post(ScanForPaySandbox.PAY_PATH, wrongKey)).body();
+        assertEquals(10, result.code());
+        assertEquals("signature error", result.msg());
+
+        String wrongPartner = CLIENT.seal(ScanForPayEnvelope.REQUEST, header("99999"), body).json();
+        assertEquals(10, openOrder(post(ScanForPaySandbox.PAY_PATH, wrongPartner)).body().code());
+
+        String unsigned = "{\"request\":" + MAPPER.writeValueAsString(MAPPER.readTree(wrongKey).get("request")) + "}";
+        assertEquals(10, openOrder(post(ScanForPaySandbox.PAY_PATH, unsigned)).body().code());
+
+        assertTrue(sandbox.order(partnerOrderNo).isEmpty());
+        assertEquals(3, sandbox.payCalls(partnerOrderNo));
+        assertTrue(sandbox.calls().stream().noneMatch(SandboxCall::signatureValid));
+    }
+
+    @Test
+    void malformedRequestAndInvalidFieldsAreRefused() throws Exception {
+        OrderResult notJson = openOrder(post(ScanForPaySandbox.PAY_PATH, "{\"request\": {")).body();
+        assertEquals(11, notJson.code());
+        assertEquals("invalid request", notJson.msg());
+
+        OrderResult badBarcode = pay(newPartnerOrderNo(), "28444710661006050X", 2100, null);
+        assertEquals(12, badBarcode.code());
+        assertTrue(badBarcode.msg().contains("barcode"), badBarcode.msg());
+
+        OrderResult tooLong = pay(newPartnerOrderNo(), "284447106610060508123", 2100, null);
+        assertEquals(12, tooLong.code());
+        assertTrue(tooLong.msg().contains("barcode"), tooLong.msg());
+
+        OrderResult noStore = openOrder(post(ScanForPaySandbox.PAY_PATH,
+                seal(new PayRequest(null, newPartnerOrderNo(), SandboxBarcodes.PAID, 100, null, null, null, null))))
+                .body();
+        assertEquals(12, noStore.code());
+        assertTrue(noStore.msg().contains("storeNo"), noStore.msg());
+
+        OrderResult zeroAmount = pay(newPartnerOrderNo(), SandboxBarcodes.PAID, 0, null);
+        assertEquals(12, zeroAmount.code());
+        assertTrue(zeroAmount.msg().contains("orderAmount"), zeroAmount.msg());
+        assertTrue(sandbox.orders().isEmpty());
+    }
+
+    // ------------------------------------------------------------------------------------------------ query
+
+    @Test
+    void queryOfAnUnknownOrderIsCode30() throws Exception {
+        OrderResult result = query(newPartnerOrderNo(), null);
+        assertEquals(30, result.code());
+        assertEquals("订单不存在", result.msg());
+        assertEquals(30, query(null, "SFP0000").code());
+        assertEquals(12, query(null, null).code());
+    }
+
+    @Test
+    void queryPrefersOrderNo() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        OrderResult paid = pay(partnerOrderNo, SandboxBarcodes.PAID_WITH_BUYER, 700, null);
+        OrderResult byOrderNo = query("another-order", paid.orderNo());
+        assertEquals(1, byOrderNo.code());
+        assertEquals(partnerOrderNo, byOrderNo.partnerOrderNo());
+        assertEquals(700, byOrderNo.orderAmount());
+        assertEquals("cd****@qq.com", byOrderNo.buyer());
+        assertEquals(partnerOrderNo, sandbox.calls(ScanForPaySandbox.QUERY_PATH).get(0).partnerOrderNo());
+    }
+
+    // ------------------------------------------------------------------------------------------------ refund
+
+    @Test
+    void refundRules() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
+
+        RefundResult first = refund(partnerOrderNo, "r1-" + partnerOrderNo, 600);
+        assertEquals(1, first.code());
+        assertEquals(1, first.status());
+        assertEquals(600, first.orderAmount());
+        assertEquals("JPY", first.currency());
+        assertEquals(1, query(partnerOrderNo, null).status());
+
+        RefundResult duplicate = refund(partnerOrderNo, "r1-" + partnerOrderNo, 100);
+        assertEquals(41, duplicate.code());
+        assertEquals("duplicate refundNo", duplicate.msg());
+
+        RefundResult tooMuch = refund(partnerOrderNo, "r2-" + partnerOrderNo, 401);
+        assertEquals(42, tooMuch.code());
+        assertEquals("refund amount exceeds paid amount", tooMuch.msg());
+        assertEquals(600, sandbox.order(partnerOrderNo).orElseThrow().refundedAmount());
+
+        RefundResult rest = refund(partnerOrderNo, "r3-" + partnerOrderNo, 400);
+        assertEquals(1, rest.code());
+        assertEquals(400, rest.orderAmount());
+        assertEquals(3, query(partnerOrderNo, null).status());
+        SandboxOrder order = sandbox.order(partnerOrderNo).orElseThrow();
+        assertEquals(SandboxOrder.REFUNDED, order.status());
+        assertEquals(1000, order.refundedAmount());
+
+        assertEquals(42, refund(partnerOrderNo, "r4-" + partnerOrderNo, 1).code());
+    }
+
+    @Test
+    void refundOfUnknownOrUnpaidOrderIsRefused() throws Exception {
+        assertEquals(30, refund(newPartnerOrderNo(), "r-unknown", 100).code());
+
+        String waiting = newPartnerOrderNo();
+        assertEquals(0, pay(waiting, SandboxBarcodes.WAITING_THEN_PAID, 1000, null).status());
+        RefundResult notPaid = refund(waiting, "r-waiting", 100);
+        assertEquals(40, notPaid.code());
+        assertEquals("order not paid", notPaid.msg());
+
+        String declined = newPartnerOrderNo();
+        pay(declined, SandboxBarcodes.DECLINED, 1000, null);
+        assertEquals(40, refund(declined, "r-declined", 100).code());
+    }
+
+    // ------------------------------------------------------------------------------------------------ faults
+
+    @Test
+    void http500CreatesNoOrder() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH,
+                seal(payRequest(partnerOrderNo, SandboxBarcodes.HTTP_500, 2100, null)));
+        assertEquals(500, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertThrows(MalformedMessageException.class, () -> openOrder(response));
+        assertTrue(sandbox.order(partnerOrderNo).isEmpty());
+        assertEquals(1, sandbox.payCalls(partnerOrderNo));
+        assertEquals(30, query(partnerOrderNo, null).code());
+    }
+
+    @Test
+    void malformedResponseCannotBeOpenedButTheOrderIsPaid() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH,
+                seal(payRequest(partnerOrderNo, SandboxBarcodes.MALFORMED, 2100, null)));
+        assertEquals(200, response.statusCode());
+        assertThrows(MalformedMessageException.class, () -> openOrder(response));
+        assertEquals(SandboxOrder.PAID, sandbox.order(partnerOrderNo).orElseThrow().status());
+        assertEquals(1, query(partnerOrderNo, null).status());
+    }
+
+    @Test
+    void badlySignedResponseFailsVerificationButTheOrderIsPaid() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH,
+                seal(payRequest(partnerOrderNo, SandboxBarcodes.BAD_SIGNATURE, 2100, null)));
+        assertEquals(200, response.statusCode());
+        assertEquals(1, MAPPER.readTree(response.body()).path("response").path("body").path("status").asInt());
+        assertThrows(SignatureMismatchException.class, () -> openOrder(response));
+        assertEquals(1, query(partnerOrderNo, null).status());
+    }
+
+    @Test
+    void slowPaymentTimesOutTheClientButIsPaidAtArrival() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.PAY_PATH))
+                .timeout(Duration.ofMillis(300))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        seal(payRequest(partnerOrderNo, SandboxBarcodes.SLOW, 2100, null))))
+                .build();
+        assertThrows(HttpTimeoutException.class, () -> HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        assertEquals(1, query(partnerOrderNo, null).status());
+    }
+
+    @Test
+    void hundredsOfSlowRequestsAreServedConcurrently() throws Exception {
+        try (ScanForPaySandbox slow = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
+                .withSlowLatency(Duration.ofSeconds(1)))) {
+            // One connection per request, as a gateway with a connection pool would open under load.
+            HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            int count = 200;
+            long started = System.nanoTime();
+            List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(slow.baseUrl() + ScanForPaySandbox.PAY_PATH))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                seal(payRequest(newPartnerOrderNo(), SandboxBarcodes.SLOW, 100, null))))
+                        .build();
+                answers.add(http11.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            for (CompletableFuture<HttpResponse<byte[]>> answer : answers) {
+                OrderResult result = openOrder(answer.get(30, TimeUnit.SECONDS)).body();
+                assertEquals(1, result.status());
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(8)) < 0, "200 slow requests took " + elapsed);
+            assertEquals(count, slow.orders().size());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ notify
+
+    @Test
+    void notificationIsDeliveredTwiceAndSigned() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        OrderResult paid = pay(partnerOrderNo, SandboxBarcodes.PAID_WITH_BUYER, 2100, receiver.url());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.notificationsDelivered().size() == 2);
+        List<SandboxNotification> delivered = sandbox.notificationsDelivered();
+        assertEquals(List.of(1, 1), delivered.stream().map(SandboxNotification::attempt).toList());
+        assertTrue(delivered.stream().allMatch(n -> n.partnerOrderNo().equals(partnerOrderNo) && n.status() == 1));
+
+        assertEquals(2, receiver.received.size());
+        for (String body : receiver.received) {
+            OpenedEnvelope<ResponseHeader, OrderResult> opened = CLIENT.open(body.getBytes(StandardCharsets.UTF_8),
+                    ScanForPayEnvelope.RESPONSE, ResponseHeader.class, OrderResult.class);
+            assertEquals(PARTNER_NO, opened.header().partnerNo());
+            OrderResult notified = opened.body();
+            assertEquals(1, notified.code());
+            assertEquals(1, notified.status());
+            assertEquals(paid.orderNo(), notified.orderNo());
+            assertEquals(partnerOrderNo, notified.partnerOrderNo());
+            assertEquals(2100, notified.orderAmount());
+            assertEquals("cd****@qq.com", notified.buyer());
+        }
+        assertTrue(receiver.contentTypes.stream().allMatch(type -> type.startsWith("application/json")));
+    }
+
+    @Test
+    void notificationIsRetriedUntilTheReceiverAnswersSuccess() throws Exception {
+        receiver.answers.add("fail");
+        receiver.answers.add("FAIL");
+        String partnerOrderNo = newPartnerOrderNo();
+        pay(partnerOrderNo, SandboxBarcodes.PAID, 2100, receiver.url());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.notificationsDelivered().size() == 2);
+        assertEquals(List.of(3, 1), sandbox.notificationsDelivered().stream().map(SandboxNotification::attempt)
+                .toList());
+        assertEquals(4, receiver.received.size());
+    }
+
+    @Test
+    void waitingPaymentIsNotifiedOnceResolved() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        pay(partnerOrderNo, SandboxBarcodes.WAITING_THEN_FAILED, 2100, receiver.url());
+        assertTrue(sandbox.notificationsDelivered().isEmpty());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.notificationsDelivered().size() == 2);
+        assertTrue(sandbox.notificationsDelivered().stream().allMatch(n -> n.status() == 2));
+        OrderResult notified = CLIENT.open(receiver.received.get(0).getBytes(StandardCharsets.UTF_8),
+                ScanForPayEnvelope.RESPONSE, ResponseHeader.class, OrderResult.class).body();
+        assertEquals(2, notified.status());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static String newPartnerOrderNo() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    private static RequestHeader header(String partnerNo) {
+        return RequestHeader.next(partnerNo, Clock.systemDefaultZone());
+    }
+
+    private static String seal(Object body) {
+        return CLIENT.seal(ScanForPayEnvelope.REQUEST, header(PARTNER_NO), body).json();
+    }
+
+    private static PayRequest payRequest(String partnerOrderNo, String barcode, int amount, String notifyUrl) {
+        return new PayRequest(STORE_NO, partnerOrderNo, barcode, amount, "Consume", "211918", "123456", notifyUrl);
+    }
+
+    private static OrderResult pay(String partnerOrderNo, String barcode, int amount, String notifyUrl)
+            throws Exception {
+        return openOrder(post(ScanForPaySandbox.PAY_PATH, seal(payRequest(partnerOrderNo, barcode, amount,
+                notifyUrl)))).body();
+    }
+
+    private static OrderResult query(String partnerOrderNo, String orderNo) throws Exception {
+        return openOrder(post(ScanForPaySandbox.QUERY_PATH, seal(new QueryRequest(STORE_NO, partnerOrderNo,
+                orderNo)))).body();
+    }
+
+    private static RefundResult refund(String partnerOrderNo, String refundNo, int amount) throws Exception {
+        HttpResponse<byte[]> response = post(ScanForPaySandbox.REFUND_PATH,
+                seal(new RefundRequest(partnerOrderNo, refundNo, amount, "211918", null)));
+        assertEquals(200, response.statusCode());
+        return CLIENT.open(response.body(), ScanForPayEnvelope.RESPONSE, ResponseHeader.class, RefundResult.class)
+                .body();
+    }
+
+    private static OpenedEnvelope<ResponseHeader, OrderResult> openOrder(HttpResponse<byte[]> response) {
+        return CLIENT.open(response.body(), ScanForPayEnvelope.RESPONSE, ResponseHeader.class, OrderResult.class);
+    }
+
+    private static HttpResponse<byte[]> post(String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A notify receiver: answers the scripted answers first, then {@code success}. */
+    private static final class Receiver implements AutoCloseable {
+
+        final Queue<String> answers = new ConcurrentLinkedQueue<>();
+        final List<String> received = new CopyOnWriteArrayList<>();
+        final List<String> contentTypes = new CopyOnWriteArrayList<>();
+        private final HttpServer server;
+
+        Receiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/scanforpay/notify", exchange -> {
+                try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+                    received.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+                    String answer = answers.poll();
+                    byte[] bytes = (answer == null ? "success" : answer).getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    out.write(bytes);
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/scanforpay/notify";
+        }
+
+        void reset() {
+            answers.clear();
+            received.clear();
+            contentTypes.clear();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}

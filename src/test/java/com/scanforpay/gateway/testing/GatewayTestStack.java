@@ -1,0 +1,73 @@
+package com.scanforpay.gateway.testing;
+
+import com.scanforpay.gateway.localstack.LocalKafkaBroker;
+import com.scanforpay.gateway.sandbox.SandboxSettings;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The real parts every integration test runs against: one KRaft broker (its own JVM) and one ScanForPay
+ * sandbox (real HTTP, real signatures), started once per test JVM and shared by all test classes.
+ */
+public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PARTNER_NO = "10001";
+    public static final String SIGN_KEY = "test-sign-key-5f2b";
+    public static final String STORE_NO = "100010000000002";
+    public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+
+    public static final String COMMANDS = "scanforpay.payment.commands";
+    public static final String RESULTS = "scanforpay.payment.results";
+    public static final String DLQ = "scanforpay.payment.commands.dlq";
+    private static final String[] TOPICS = {COMMANDS, RESULTS, DLQ};
+
+    private static LocalKafkaBroker broker;
+    private static ScanForPaySandbox sandbox;
+
+    public static synchronized LocalKafkaBroker broker() {
+        if (broker == null) {
+            try {
+                broker = LocalKafkaBroker.start(Files.createTempDirectory("scanforpay-test-kafka"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            for (String topic : TOPICS) {
+                broker.createTopic(topic, 3);
+            }
+        }
+        return broker;
+    }
+
+    public static synchronized ScanForPaySandbox sandbox() {
+        if (sandbox == null) {
+            sandbox = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
+                    .withLatency(Duration.ofMillis(100))
+                    .withSlowLatency(RESPONSE_TIMEOUT.plusSeconds(3))
+                    .withWaitingResolvesAfter(Duration.ofMillis(500)));
+            Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+        }
+        return sandbox;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of(
+                "kafka.bootstrap.servers", broker().bootstrapServers(),
+                "scanforpay.base-url", sandbox().baseUrl(),
+                "scanforpay.partner-no", PARTNER_NO,
+                "scanforpay.sign-key", SIGN_KEY,
+                "scanforpay.store-no", STORE_NO,
+                "scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms");
+    }
+
+    @Override
+    public void stop() {
+        // shared with the next Quarkus application of this JVM; the shutdown hooks stop both
+    }
+}

@@ -1,0 +1,149 @@
+package com.scanforpay.gateway.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A test's view of the real broker: sends command records, and records everything on a topic from the moment
+ * it is opened (a background consumer that reads from the end, so earlier tests' records are not seen).
+ */
+public final class KafkaTopics implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final List<Tail> tails = new ArrayList<>();
+
+    public KafkaTopics(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public void send(String topic, String key, String value) {
+        send(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(String topic, byte[] key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    /** Starts recording {@code topic} from its current end; returns once the consumer holds its partitions. */
+    public Tail tail(String topic) {
+        Tail tail = new Tail(topic);
+        tails.add(tail);
+        return tail;
+    }
+
+    @Override
+    public void close() {
+        tails.forEach(Tail::close);
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** One record as received, with text views of key, value and headers. */
+    public record Received(int partition, long offset, byte[] keyBytes, byte[] valueBytes, Map<String, String> headers) {
+        public String key() {
+            return keyBytes == null ? null : new String(keyBytes, StandardCharsets.UTF_8);
+        }
+
+        public String value() {
+            return valueBytes == null ? null : new String(valueBytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    public final class Tail implements AutoCloseable {
+        private final List<Received> received = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private final java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
+
+        Tail(String topic) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            thread = new Thread(() -> run(topic, props), "tail-" + topic);
+            thread.setDaemon(true);
+            thread.start();
+            try {
+                if (!assigned.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no partitions assigned for " + topic);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void run(String topic, Properties props) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition()))
+                        .toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position); // resolve "end" now, before the test sends anything
+                assigned.countDown();
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        Map<String, String> headers = new java.util.LinkedHashMap<>();
+                        for (Header header : record.headers()) {
+                            headers.put(header.key(), header.value() == null ? null
+                                    : new String(header.value(), StandardCharsets.UTF_8));
+                        }
+                        received.add(new Received(record.partition(), record.offset(), record.key(), record.value(),
+                                headers));
+                    }
+                }
+            }
+        }
+
+        public List<Received> all() {
+            return List.copyOf(received);
+        }
+
+        public List<Received> withKey(String key) {
+            return received.stream().filter(r -> key.equals(r.key())).toList();
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
