@@ -52,6 +52,13 @@ public interface ScanForPayConfig {
         /** How long one poll waits for commands; also the longest a lone command waits to start. */
         @WithDefault("50ms")
         Duration pollTimeout();
+
+        /**
+         * How soon Kafka gives a crashed instance's partitions to the others (heartbeats go at a third of it).
+         * Kafka's 45 s default would leave a dead instance's commands waiting that long.
+         */
+        @WithDefault("10s")
+        Duration sessionTimeout();
     }
 
     /** Kafka topics. */

@@ -1,11 +1,13 @@
 package com.scanforpay.gateway.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
 import io.vertx.ext.web.client.WebClientOptions;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -16,6 +18,10 @@ public class PaymentBeans {
 
     public static final String OFFSET_COMMIT = "processedOffsetCommit";
     public static final String PROVIDER_HTTP_OPTIONS = "providerHttpOptions";
+
+    /** Fails start-up, naming {@code kafka.bootstrap.servers}, when KAFKA_BOOTSTRAP_SERVERS is not set. */
+    @Inject
+    KafkaConnection kafka;
 
     @Produces
     @Singleton

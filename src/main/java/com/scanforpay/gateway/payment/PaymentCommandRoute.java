@@ -100,6 +100,8 @@ public class PaymentCommandRoute extends RouteBuilder {
                 + "&batching=true"
                 + "&maxPollRecords=" + consumer.maxInFlight()
                 + "&pollTimeoutMs=" + consumer.pollTimeout().toMillis()
+                + "&sessionTimeoutMs=" + consumer.sessionTimeout().toMillis()
+                + "&heartbeatIntervalMs=" + consumer.sessionTimeout().toMillis() / 3
                 + "&batchingIntervalMs=1"
                 + "&autoOffsetReset=earliest"
                 + "&autoCommitEnable=false"

@@ -27,6 +27,9 @@ public class PaymentResultRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(PUBLISH).routeId("publish-result")
+                // Callers include HTTP answers on the Vert.x event loop, and KafkaProducer.send blocks while the
+                // broker is unreachable: hand over to a small pool so the event loop never waits for Kafka.
+                .threads(2, 8).threadName("result-publish")
                 .log("Publishing ${body}")
                 .process(this::serialise)
                 .to("kafka:" + config.topic().results()

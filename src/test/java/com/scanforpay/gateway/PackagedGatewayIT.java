@@ -1,0 +1,219 @@
+package com.scanforpay.gateway;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.testing.GatewayProcess;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics;
+import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production artifact ({@code java -jar target/quarkus-app/quarkus-run.jar}) configured only by the
+ * environment variables of CONTRACT.md §1, against the real broker: start-up checks, a provider implementation
+ * that is not ours, and a SIGKILL between publishing results and committing their commands.
+ */
+class PackagedGatewayIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GROUP = "scanforpay-gateway";
+
+    static KafkaTopics kafka;
+    static Tail results;
+
+    @BeforeAll
+    static void openTopics() {
+        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
+        results = kafka.tail(GatewayTestStack.RESULTS);
+    }
+
+    @AfterAll
+    static void closeTopics() {
+        kafka.close();
+    }
+
+    @Test
+    void missingSettingsStopStartUpNamingEachInOneLine() {
+        GatewayProcess gateway = GatewayProcess.start("no-settings", Map.of());
+        assertNotEquals(0, gateway.waitForExit(Duration.ofSeconds(60)));
+
+        List<String> lines = gateway.log().lines().toList();
+        for (String setting : List.of("kafka.bootstrap.servers", "scanforpay.partner-no", "scanforpay.sign-key")) {
+            assertEquals(1, lines.stream().filter(line -> line.contains("property " + setting + " is required"))
+                    .count(), setting + " named on one line in:\n" + gateway.log());
+        }
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("\tat ")), "no stack trace:\n" + gateway.log());
+    }
+
+    @Test
+    void paysThroughAProviderImplementationThatIsNotOurs() throws Exception {
+        String partnerNo = "20002";
+        String signKey = "independent-key-9d1c";
+        Process provider = new ProcessBuilder("python3", "src/test/python/independent_provider.py", "0", partnerNo,
+                signKey).redirectErrorStream(true).start();
+        List<String> providerLog = new CopyOnWriteArrayList<>();
+        int providerPort = readPortThenKeepReading(provider, providerLog);
+        String topic = newCommandsTopic(3);
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", GatewayTestStack.broker().bootstrapServers(),
+                "SCANFORPAY_BASE_URL", "http://127.0.0.1:" + providerPort,
+                "SCANFORPAY_PARTNER_NO", partnerNo,
+                "SCANFORPAY_SIGN_KEY", signKey,
+                "SCANFORPAY_STORE_NO", GatewayTestStack.STORE_NO,
+                "SCANFORPAY_TOPIC_COMMANDS", topic));
+        try (GatewayProcess gateway = GatewayProcess.start("independent-provider", env).awaitReady()) {
+            String paid = newOrderNo();
+            String declined = newOrderNo();
+            pay(topic, paid, "284447106610060500");
+            pay(topic, declined, "284447106610060501");
+
+            JsonNode success = awaitResults(paid, 1).get(0);
+            assertEquals("SUCCESS", success.get("outcome").asText());
+            assertTrue(success.get("orderNo").asText().startsWith("PY"), success.toString());
+            assertEquals(2100, success.get("orderAmount").asInt());
+            JsonNode failed = awaitResults(declined, 1).get(0);
+            assertEquals("FAILED", failed.get("outcome").asText());
+            assertEquals(51, failed.get("code").asInt());
+            assertEquals("余额不足", failed.get("msg").asText(), "UTF-8 text verified and kept");
+
+            assertTrue(providerLog.contains("/api/offline/pay " + paid + " signed"), String.join("\n", providerLog));
+            assertTrue(providerLog.contains("/api/offline/pay " + declined + " signed"), String.join("\n", providerLog));
+        } finally {
+            provider.destroyForcibly();
+        }
+    }
+
+    /**
+     * The gateway is killed while a batch has published most of its results but, waiting for its slowest
+     * payment, has not committed anything. After a restart every command has its result: the batch is delivered
+     * again, so results may repeat, never go missing.
+     */
+    @Test
+    void killedBetweenPublishingAndCommittingLosesNoResult() {
+        // one partition: the gateway's first poll then returns all of them as one batch
+        String topic = newCommandsTopic(1);
+        List<String> paid = IntStream.range(0, 100).mapToObj(i -> newOrderNo()).toList();
+        String slow = newOrderNo();
+        // everything is on the topic before the gateway starts
+        pay(topic, slow, SandboxBarcodes.SLOW);
+        paid.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        Map<String, String> env = new HashMap<>(sandboxEnv());
+        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
+        // the sandbox answers SLOW after 5 s: the batch stays open (uncommitted) for 4 s after the others are paid
+        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "4s");
+
+        try (GatewayProcess first = GatewayProcess.start("crash-first-run", env).awaitReady()) {
+            await("results of the paid orders").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> paid.stream().noneMatch(order -> results.withKey(order).isEmpty()));
+            assertTrue(committed(topic).isEmpty(), "still inside the window: nothing committed yet");
+            assertTrue(results.withKey(slow).isEmpty(), "the slow payment has no result yet");
+            first.kill();
+        }
+
+        try (GatewayProcess second = GatewayProcess.start("crash-second-run", env).awaitReady()) {
+            // the dead instance keeps its partition until its session times out (10 s)
+            await("the slow payment's result").atMost(Duration.ofSeconds(60))
+                    .until(() -> !results.withKey(slow).isEmpty());
+            paid.forEach(order -> assertEquals("SUCCESS", parsedResults(order).get(0).get("outcome").asText()));
+            await("batch committed after the restart").atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(topic).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 101);
+        }
+    }
+
+    private static Map<String, String> sandboxEnv() {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", GatewayTestStack.broker().bootstrapServers(),
+                "SCANFORPAY_BASE_URL", GatewayTestStack.sandbox().baseUrl(),
+                "SCANFORPAY_PARTNER_NO", GatewayTestStack.PARTNER_NO,
+                "SCANFORPAY_SIGN_KEY", GatewayTestStack.SIGN_KEY,
+                "SCANFORPAY_STORE_NO", GatewayTestStack.STORE_NO);
+    }
+
+    private static String newCommandsTopic(int partitions) {
+        String topic = "it.commands." + UUID.randomUUID().toString().substring(0, 8);
+        GatewayTestStack.broker().createTopic(topic, partitions);
+        return topic;
+    }
+
+    private static String newOrderNo() {
+        return "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    private static void pay(String topic, String order, String barcode) {
+        kafka.send(topic, order, """
+                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":2100,"orderTitle":"IT"}"""
+                .formatted(order, barcode));
+    }
+
+    private static List<JsonNode> awaitResults(String order, int atLeast) {
+        await("results for " + order).atMost(Duration.ofSeconds(30))
+                .until(() -> results.withKey(order).size() >= atLeast);
+        return parsedResults(order);
+    }
+
+    private static List<JsonNode> parsedResults(String order) {
+        List<JsonNode> parsed = new ArrayList<>();
+        for (Received received : results.withKey(order)) {
+            try {
+                parsed.add(JSON.readTree(received.value()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return parsed;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(String topic) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, GatewayTestStack.broker().bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {
+                if (partition.topic().equals(topic) && offset != null) {
+                    offsets.put(partition, offset);
+                }
+            });
+            return offsets;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read committed offsets", e);
+        }
+    }
+
+    private static int readPortThenKeepReading(Process provider, List<String> log) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(provider.getInputStream(), StandardCharsets.UTF_8));
+        String first = out.readLine();
+        if (first == null || !first.startsWith("listening ")) {
+            throw new IllegalStateException("independent provider did not start: " + first);
+        }
+        Thread reader = new Thread(() -> out.lines().forEach(log::add), "independent-provider-log");
+        reader.setDaemon(true);
+        reader.start();
+        return Integer.parseInt(first.substring("listening ".length()).trim());
+    }
+}

@@ -1,0 +1,142 @@
+package com.scanforpay.gateway.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway ({@code java -jar target/quarkus-app/quarkus-run.jar}, prod profile) as a child process,
+ * configured by nothing but the environment variables it is given: the way it is deployed.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private GatewayProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** The jar built by {@code mvn package}; failsafe passes its path. */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the gateway first (mvn verify does)");
+        }
+        return jar;
+    }
+
+    /** Starts the gateway with exactly {@code env} (plus {@code QUARKUS_HTTP_PORT}, on a free port). */
+    public static GatewayProcess start(String name, Map<String, String> env) {
+        try {
+            int port = freePort();
+            Path log = Files.createDirectories(Path.of("target", "gateway-processes")).resolve(name + ".log");
+            ProcessBuilder builder = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                    jar().toString());
+            builder.environment().clear();
+            Map<String, String> all = new HashMap<>(env);
+            all.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            builder.environment().putAll(all);
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            return new GatewayProcess(builder.start(), log, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200 (Kafka reached, routes started). */
+    public GatewayProcess awaitReady() {
+        await("gateway ready on " + baseUrl()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + log());
+                    }
+                    return readyStatus() == 200;
+                });
+        return this;
+    }
+
+    private int readyStatus() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no commit. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+    }
+
+    public int waitForExit(Duration atMost) {
+        try {
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("gateway still running after " + atMost);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
