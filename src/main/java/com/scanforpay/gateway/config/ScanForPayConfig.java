@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -32,6 +33,23 @@ public interface ScanForPayConfig {
     /** How long to wait for a provider answer before the outcome counts as unknown. */
     @WithDefault("30s")
     Duration responseTimeout();
+
+    /**
+     * How long publishing a result may take before it counts as failed (Kafka's delivery timeout): the notify
+     * callback then answers 503, a command batch is delivered again.
+     */
+    @WithDefault("15s")
+    Duration publishTimeout();
+
+    /** Notify callbacks. */
+    Callback callback();
+
+    interface Callback {
+
+        /** Larger notify bodies are refused with 413; ScanForPay's notifications are well under 1 KB. */
+        @WithDefault("8K")
+        MemorySize maxBodySize();
+    }
 
     /** How commands are consumed. */
     Consumer consumer();

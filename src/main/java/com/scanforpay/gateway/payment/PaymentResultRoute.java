@@ -2,9 +2,13 @@ package com.scanforpay.gateway.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.idempotency.IdempotencyBeans;
+import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -12,30 +16,81 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishing a result: serialised once, keyed by {@code partnerOrderNo}, done when Kafka has acknowledged it
- * (acks=all, idempotent producer). Every path that learns a result ends here.
+ * (acks=all, idempotent producer). Every path that learns a result ends here: pay responses, queries, notifies.
+ *
+ * <p>A payment's outcome is published once per (order, type, outcome) whichever path learns it first: the key
+ * is claimed in PostgreSQL before publishing, confirmed after Kafka's acknowledgement, released if publishing
+ * fails. A repeat of a confirmed key is dropped quietly; a key another path holds right now raises
+ * {@link ResultBeingPublishedException}, and the caller decides (the payment flow retries, the notify flow
+ * answers 503 so ScanForPay retries).
  */
 @ApplicationScoped
 public class PaymentResultRoute extends RouteBuilder {
 
     public static final String PUBLISH = "direct:publish-result";
+    private static final String PUBLISH_ONCE = "direct:publish-result-once";
+    private static final String SEND = "direct:send-result";
+    private static final String RESULT_KEY = "scanforpay.resultKey";
 
     @Inject
     ScanForPayConfig config;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    @Named(IdempotencyBeans.PUBLISHED_RESULTS)
+    PostgresIdempotentRepository publishedResults;
 
     @Override
     public void configure() {
+        // failures go back to the caller, whose flow owns the policy
+        errorHandler(noErrorHandler());
+
         from(PUBLISH).routeId("publish-result")
-                // Callers include HTTP answers on the Vert.x event loop, and KafkaProducer.send blocks while the
-                // broker is unreachable: hand over to a small pool so the event loop never waits for Kafka.
+                // Callers include HTTP answers on the Vert.x event loop, and both KafkaProducer.send and the key
+                // store can block: hand over to a small pool so the event loop never waits for them.
                 .threads(2, 8).threadName("result-publish")
+                .choice()
+                    .when(exchange -> exchange.getMessage().getBody(PaymentResult.class).type() == CommandType.PAY)
+                        .to(PUBLISH_ONCE)
+                    .otherwise()
+                        .to(SEND);
+
+        from(PUBLISH_ONCE).routeId("publish-result-once")
+                .process(exchange -> {
+                    exchange.removeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE);
+                    exchange.setProperty(RESULT_KEY, resultKey(exchange.getMessage().getBody(PaymentResult.class)));
+                })
+                .idempotentConsumer(exchangeProperty(RESULT_KEY)).idempotentRepository(publishedResults)
+                        .eager(true).completionEager(true).removeOnFailure(true).skipDuplicate(true)
+                    .to(SEND)
+                .end()
+                // outside the idempotent block, so that a failing repeat never releases the other path's claim
+                .filter(exchangeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE.getName()).isEqualTo(true))
+                    .process(this::repeat);
+
+        from(SEND).routeId("send-result")
                 .log("Publishing ${body}")
                 .process(this::serialise)
                 .to("kafka:" + config.topic().results()
                         + "?requestRequiredAcks=all"
+                        + "&deliveryTimeoutMs=" + config.publishTimeout().toMillis()
+                        + "&requestTimeoutMs=" + Math.min(config.publishTimeout().toMillis(), 30_000)
+                        + "&maxBlockMs=" + config.publishTimeout().toMillis()
                         + "&keySerializer=" + StringSerializer.class.getName()
                         + "&valueSerializer=" + ByteArraySerializer.class.getName());
+    }
+
+    /** One key per payment outcome: {@code partnerOrderNo/type/outcome}. */
+    static String resultKey(PaymentResult result) {
+        return result.partnerOrderNo() + "/" + result.type() + "/" + result.outcome();
+    }
+
+    private void repeat(Exchange exchange) {
+        String key = exchange.getProperty(RESULT_KEY, String.class);
+        if (!publishedResults.isDone(key)) {
+            throw new ResultBeingPublishedException(key);
+        }
+        log.debug("Result {} was already published", key);
     }
 
     private void serialise(Exchange exchange) throws Exception {

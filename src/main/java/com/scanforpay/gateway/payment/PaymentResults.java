@@ -16,9 +16,18 @@ public final class PaymentResults {
 
     /** A pay response, a payQuery response or a notify: they share one body shape. */
     public PaymentResult fromOrder(PaymentCommand command, ResultSource source, OrderResult body, String reqMsgId) {
-        Outcome outcome = orderOutcome(command.type(), body);
         String partnerOrderNo = command.partnerOrderNo() != null ? command.partnerOrderNo() : body.partnerOrderNo();
-        return new PaymentResult(partnerOrderNo, command.type(), outcome, source, body.code(), body.msg(),
+        return orderResult(partnerOrderNo, command.type(), source, body, reqMsgId);
+    }
+
+    /** A notify callback: always about the payment, whichever command started it. */
+    public PaymentResult fromNotify(OrderResult body, String messageId) {
+        return orderResult(body.partnerOrderNo(), CommandType.PAY, ResultSource.NOTIFY, body, messageId);
+    }
+
+    private PaymentResult orderResult(String partnerOrderNo, CommandType type, ResultSource source, OrderResult body,
+            String reqMsgId) {
+        return new PaymentResult(partnerOrderNo, type, orderOutcome(type, body), source, body.code(), body.msg(),
                 body.status(), body.orderNo(), body.orderAmount(), body.currency(), body.wallet(), body.payTime(),
                 body.buyer(), body.buyerId(), null, null, reqMsgId, now());
     }

@@ -1,0 +1,17 @@
+package com.scanforpay.gateway.notify;
+
+import com.scanforpay.gateway.payment.PaymentResults;
+import com.scanforpay.gateway.provider.ScanForPayEnvelope;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Wires the plain-Java notify reader. */
+@Singleton
+public class NotifyBeans {
+
+    @Produces
+    @Singleton
+    NotifyCallbacks notifyCallbacks(ScanForPayEnvelope envelope, PaymentResults results) {
+        return new NotifyCallbacks(envelope, results);
+    }
+}

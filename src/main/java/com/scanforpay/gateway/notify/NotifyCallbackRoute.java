@@ -1,0 +1,89 @@
+package com.scanforpay.gateway.notify;
+
+import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.idempotency.IdempotentStoreException;
+import com.scanforpay.gateway.payment.PaymentResultRoute;
+import com.scanforpay.gateway.payment.ResultBeingPublishedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * The notify callback flow: {@code POST /scanforpay/notify} (REST DSL on platform-http) → signature and body
+ * check → the shared publishing route, which publishes each (order, status) once → {@code success}.
+ *
+ * <p>Why the REST DSL rather than a Quarkus REST resource: the flow is Camel from the first byte, so the raw
+ * body reaches the verifier untouched, and the answer is decided by the same route that publishes.
+ */
+@ApplicationScoped
+public class NotifyCallbackRoute extends RouteBuilder {
+
+    public static final String PATH = "/scanforpay/notify";
+    static final String NOTIFY = "direct:notify-callback";
+    static final String SUCCESS = "success";
+
+    @Inject
+    ScanForPayConfig config;
+    @Inject
+    NotifyCallbacks callbacks;
+    @Inject
+    MeterRegistry meters;
+
+    @Override
+    public void configure() {
+        rest(PATH).post().to(NOTIFY);
+
+        from(NOTIFY).routeId("notify-callback")
+                // Final: the notification can never be taken as sent. Nothing was stored or published.
+                .onException(RejectedNotificationException.class).handled(true)
+                    .process(exchange -> {
+                        RejectedNotificationException e = caught(exchange, RejectedNotificationException.class);
+                        log.warn("Notify callback refused: {}", e.getMessage());
+                        answer(exchange, e.verdict(), 400, e.getMessage());
+                    })
+                .end()
+                // Not taken now (store or Kafka unavailable, or the same result being published elsewhere): the
+                // claim was released, and 503 makes ScanForPay call again, so nothing is dropped.
+                .onException(ResultBeingPublishedException.class, IdempotentStoreException.class,
+                        KafkaException.class, RejectedExecutionException.class).handled(true)
+                    .process(exchange -> {
+                        log.warn("Notify callback not taken now, ScanForPay will retry: {}",
+                                caught(exchange, Exception.class).toString());
+                        answer(exchange, NotifyVerdict.RETRY_LATER, 503, "try again later");
+                    })
+                .end()
+                .process(this::read)
+                .to(PaymentResultRoute.PUBLISH)
+                .process(exchange -> answer(exchange, NotifyVerdict.ACCEPTED, 200, SUCCESS));
+    }
+
+    private void read(Exchange exchange) {
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        long limit = config.callback().maxBodySize().asLongValue();
+        if (raw != null && raw.length > limit) {
+            answer(exchange, NotifyVerdict.TOO_LARGE, 413, "notification larger than " + limit + " bytes");
+            exchange.setRouteStop(true);
+            return;
+        }
+        exchange.getMessage().setBody(callbacks.read(raw == null ? new byte[0] : raw));
+    }
+
+    private void answer(Exchange exchange, NotifyVerdict verdict, int status, String text) {
+        meters.counter("scanforpay.notify", "verdict", verdict.name().toLowerCase()).increment();
+        Message message = exchange.getMessage();
+        // nothing of the publishing (Kafka key, result) leaks into the HTTP answer
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        message.setBody(text);
+    }
+
+    private static <T extends Throwable> T caught(Exchange exchange, Class<T> type) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, type);
+    }
+}
