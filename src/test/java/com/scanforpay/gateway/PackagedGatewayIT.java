@@ -80,13 +80,11 @@ class PackagedGatewayIT {
         List<String> providerLog = new CopyOnWriteArrayList<>();
         int providerPort = readPortThenKeepReading(provider, providerLog);
         String topic = newCommandsTopic(3);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", GatewayTestStack.broker().bootstrapServers(),
-                "SCANFORPAY_BASE_URL", "http://127.0.0.1:" + providerPort,
-                "SCANFORPAY_PARTNER_NO", partnerNo,
-                "SCANFORPAY_SIGN_KEY", signKey,
-                "SCANFORPAY_STORE_NO", GatewayTestStack.STORE_NO,
-                "SCANFORPAY_TOPIC_COMMANDS", topic));
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.put("SCANFORPAY_BASE_URL", "http://127.0.0.1:" + providerPort);
+        env.put("SCANFORPAY_PARTNER_NO", partnerNo);
+        env.put("SCANFORPAY_SIGN_KEY", signKey);
+        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
         try (GatewayProcess gateway = GatewayProcess.start("independent-provider", env).awaitReady()) {
             String paid = newOrderNo();
             String declined = newOrderNo();
@@ -123,7 +121,7 @@ class PackagedGatewayIT {
         // everything is on the topic before the gateway starts
         pay(topic, slow, SandboxBarcodes.SLOW);
         paid.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
-        Map<String, String> env = new HashMap<>(sandboxEnv());
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
         env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
         // the sandbox answers SLOW after 5 s: the batch stays open (uncommitted) for 4 s after the others are paid
         env.put("SCANFORPAY_RESPONSE_TIMEOUT", "4s");
@@ -144,15 +142,6 @@ class PackagedGatewayIT {
             await("batch committed after the restart").atMost(Duration.ofSeconds(30))
                     .until(() -> committed(topic).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 101);
         }
-    }
-
-    private static Map<String, String> sandboxEnv() {
-        return Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", GatewayTestStack.broker().bootstrapServers(),
-                "SCANFORPAY_BASE_URL", GatewayTestStack.sandbox().baseUrl(),
-                "SCANFORPAY_PARTNER_NO", GatewayTestStack.PARTNER_NO,
-                "SCANFORPAY_SIGN_KEY", GatewayTestStack.SIGN_KEY,
-                "SCANFORPAY_STORE_NO", GatewayTestStack.STORE_NO);
     }
 
     private static String newCommandsTopic(int partitions) {

@@ -1,10 +1,12 @@
 package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import io.vertx.core.VertxException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -23,8 +25,12 @@ public class PaymentCommandRoute extends RouteBuilder {
     static final String COMMAND = "direct:payment-command";
     static final String REJECT = "direct:reject-command";
 
+    private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
+
     @Inject
     ScanForPayConfig config;
+    @Inject
+    IdempotencyConfig idempotency;
     @Inject
     PaymentCommandParser parser;
     @Inject
@@ -44,6 +50,12 @@ public class PaymentCommandRoute extends RouteBuilder {
                 .onException(IOException.class, TimeoutException.class, VertxException.class).handled(true)
                     .process(this::noAnswer)
                     .to(PaymentResultRoute.PUBLISH)
+                .end()
+                // The notify path is publishing this very result: wait (without a thread) until it is done or
+                // released, then publish or drop it as a repeat. Only a claim left by a crash lasts the lease.
+                .onException(ResultBeingPublishedException.class)
+                    .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
+                    .maximumRedeliveries((int) (idempotency.claimLease().toMillis() / CLAIM_RETRY.toMillis()) + 1)
                 .end()
                 .process(this::sealRequest)
                 .to(providerUri())

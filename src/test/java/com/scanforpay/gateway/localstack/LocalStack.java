@@ -99,6 +99,7 @@ public final class LocalStack {
         env.put("SCANFORPAY_SIGN_KEY", SIGN_KEY);
         env.put("SCANFORPAY_STORE_NO", STORE_NO);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(GATEWAY_PORT));
+        env.put("SCANFORPAY_NOTIFY_URL", "http://127.0.0.1:" + GATEWAY_PORT + "/scanforpay/notify");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());

@@ -18,8 +18,10 @@ import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
 /** The payment flow end to end: real broker, real HTTP to the signing sandbox, the gateway in between. */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestStack.class)
+@TestProfile(WithoutNotifyUrl.class)
 class PaymentCommandFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

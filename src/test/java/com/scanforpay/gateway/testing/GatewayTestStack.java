@@ -22,6 +22,7 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final String SIGN_KEY = "test-sign-key-5f2b";
     public static final String STORE_NO = "100010000000002";
     public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
 
     public static final String COMMANDS = "scanforpay.payment.commands";
     public static final String RESULTS = "scanforpay.payment.results";
@@ -39,12 +40,23 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> broker.close()));
             for (String topic : TOPICS) {
                 broker.createTopic(topic, 3);
             }
         }
         return broker;
+    }
+
+    /** Runs {@code duringOutage} with the broker stopped, then starts it again on the same port and data. */
+    public static synchronized void withBrokerDown(Runnable duringOutage) {
+        LocalKafkaBroker stopped = broker();
+        stopped.close();
+        try {
+            duringOutage.run();
+        } finally {
+            broker = LocalKafkaBroker.start(stopped.dataDir(), stopped.port());
+        }
     }
 
     public static synchronized ScanForPaySandbox sandbox() {
@@ -73,16 +85,33 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        return Map.ofEntries(
+                Map.entry("kafka.bootstrap.servers", broker().bootstrapServers()),
+                Map.entry("scanforpay.base-url", sandbox().baseUrl()),
+                Map.entry("scanforpay.partner-no", PARTNER_NO),
+                Map.entry("scanforpay.sign-key", SIGN_KEY),
+                Map.entry("scanforpay.store-no", STORE_NO),
+                Map.entry("scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms"),
+                // the sandbox notifies the application under test
+                Map.entry("scanforpay.notify-url", "http://127.0.0.1:${quarkus.http.test-port}/scanforpay/notify"),
+                // a Kafka outage test waits for this, so keep it short
+                Map.entry("scanforpay.publish-timeout", PUBLISH_TIMEOUT.toMillis() + "ms"),
+                Map.entry("quarkus.datasource.jdbc.url", postgres().jdbcUrl()),
+                Map.entry("quarkus.datasource.username", postgres().username()),
+                Map.entry("quarkus.datasource.password", postgres().password()));
+    }
+
+    /** The same stack as CONTRACT.md §1 environment variables, for the packaged gateway ({@link GatewayProcess}). */
+    public static Map<String, String> environment() {
         return Map.of(
-                "kafka.bootstrap.servers", broker().bootstrapServers(),
-                "scanforpay.base-url", sandbox().baseUrl(),
-                "scanforpay.partner-no", PARTNER_NO,
-                "scanforpay.sign-key", SIGN_KEY,
-                "scanforpay.store-no", STORE_NO,
-                "scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms",
-                "quarkus.datasource.jdbc.url", postgres().jdbcUrl(),
-                "quarkus.datasource.username", postgres().username(),
-                "quarkus.datasource.password", postgres().password());
+                "KAFKA_BOOTSTRAP_SERVERS", broker().bootstrapServers(),
+                "SCANFORPAY_BASE_URL", sandbox().baseUrl(),
+                "SCANFORPAY_PARTNER_NO", PARTNER_NO,
+                "SCANFORPAY_SIGN_KEY", SIGN_KEY,
+                "SCANFORPAY_STORE_NO", STORE_NO,
+                "QUARKUS_DATASOURCE_JDBC_URL", postgres().jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", postgres().username(),
+                "QUARKUS_DATASOURCE_PASSWORD", postgres().password());
     }
 
     @Override

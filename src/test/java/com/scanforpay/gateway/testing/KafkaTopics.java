@@ -63,6 +63,20 @@ public final class KafkaTopics implements AutoCloseable {
         return tail;
     }
 
+    /** The next offset of each partition of {@code topic}. */
+    public Map<Integer, Long> endOffsets(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+            Map<Integer, Long> end = new java.util.HashMap<>();
+            consumer.endOffsets(partitions, Duration.ofSeconds(30)).forEach((p, o) -> end.put(p.partition(), o));
+            return end;
+        }
+    }
+
     @Override
     public void close() {
         tails.forEach(Tail::close);
@@ -86,7 +100,11 @@ public final class KafkaTopics implements AutoCloseable {
         private final Thread thread;
         private final java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
 
+        private final String topic;
+        private final Map<Integer, Long> startOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+
         Tail(String topic) {
+            this.topic = topic;
             Properties props = new Properties();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -112,7 +130,8 @@ public final class KafkaTopics implements AutoCloseable {
                         .toList();
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position); // resolve "end" now, before the test sends anything
+                // resolve "end" now, before the test sends anything
+                partitions.forEach(partition -> startOffsets.put(partition.partition(), consumer.position(partition)));
                 assigned.countDown();
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
@@ -130,6 +149,19 @@ public final class KafkaTopics implements AutoCloseable {
 
         public List<Received> all() {
             return List.copyOf(received);
+        }
+
+        /**
+         * Waits until this tail has read everything on the topic now: afterwards, whatever was acknowledged
+         * before the call is in {@link #all()}.
+         */
+        public void awaitCaughtUp() {
+            Map<Integer, Long> end = endOffsets(topic);
+            org.awaitility.Awaitility.await("tail of " + topic + " caught up").atMost(Duration.ofSeconds(30))
+                    .until(() -> end.entrySet().stream().allMatch(partition -> partition.getValue() == 0
+                            || received.stream().anyMatch(r -> r.partition() == partition.getKey()
+                                    && r.offset() >= partition.getValue() - 1)
+                            || partition.getValue() <= startOffsets.getOrDefault(partition.getKey(), 0L)));
         }
 
         public List<Received> withKey(String key) {

@@ -1,0 +1,116 @@
+package com.scanforpay.gateway.notify;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.testing.GatewayProcess;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics;
+import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import com.scanforpay.gateway.testing.Notifications;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Notify callbacks on the packaged gateway: several instances sharing one PostgreSQL and one broker, and a
+ * restart between two deliveries of the same notification.
+ */
+class NotifyCallbackIT {
+
+    private static final Notifications NOTIFY = Notifications.ofTestStack();
+
+    static KafkaTopics kafka;
+    static Tail results;
+
+    @BeforeAll
+    static void openTopics() {
+        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
+        results = kafka.tail(GatewayTestStack.RESULTS);
+    }
+
+    @AfterAll
+    static void closeTopics() {
+        kafka.close();
+    }
+
+    @Test
+    void twoInstancesReceivingTheSameNotificationsPublishOneResultPerOrderAndStatus() {
+        List<String> orders = IntStream.range(0, 20).mapToObj(i -> newOrderNo()).toList();
+        List<byte[]> notifications = new ArrayList<>();
+        for (String order : orders) {
+            notifications.add(NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100));
+            notifications.add(NOTIFY.signed(order, OrderResult.STATUS_REFUNDED, 2100));
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        try (GatewayProcess first = GatewayProcess.start("notify-instance-1", GatewayTestStack.environment());
+                GatewayProcess second = GatewayProcess.start("notify-instance-2", GatewayTestStack.environment())) {
+            first.awaitReady();
+            second.awaitReady();
+            // each notification reaches both instances at once, as repeats behind a load balancer would
+            List<CompletableFuture<Void>> deliveries = new ArrayList<>();
+            for (byte[] notification : notifications) {
+                for (GatewayProcess instance : List.of(first, second)) {
+                    deliveries.add(CompletableFuture.runAsync(() -> deliverUntilSuccess(instance, notification),
+                            senders));
+                }
+            }
+            deliveries.forEach(CompletableFuture::join);
+        } finally {
+            senders.shutdownNow();
+        }
+
+        results.awaitCaughtUp();
+        for (String order : orders) {
+            List<String> outcomes = results.withKey(order).stream().map(r -> outcomeOf(r.value())).toList();
+            assertEquals(List.of("REFUNDED", "SUCCESS"), outcomes.stream().sorted().toList(), order);
+        }
+    }
+
+    @Test
+    void aRestartBetweenTwoDeliveriesDoesNotPublishAgain() {
+        String order = newOrderNo();
+        byte[] notification = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
+        try (GatewayProcess before = GatewayProcess.start("notify-before-restart", GatewayTestStack.environment())) {
+            before.awaitReady();
+            deliverUntilSuccess(before, notification);
+        }
+        results.awaitCaughtUp();
+        assertEquals(1, results.withKey(order).size());
+
+        try (GatewayProcess after = GatewayProcess.start("notify-after-restart", GatewayTestStack.environment())) {
+            after.awaitReady();
+            HttpResponse<String> answer = Notifications.post(after.baseUrl() + NotifyCallbackRoute.PATH,
+                    notification);
+            assertEquals(200, answer.statusCode());
+            assertEquals("success", answer.body());
+        }
+        results.awaitCaughtUp();
+        assertEquals(1, results.withKey(order).size(), "recognised as a repeat after the restart");
+    }
+
+    /** What ScanForPay does: post again until the answer is success. */
+    private static void deliverUntilSuccess(GatewayProcess instance, byte[] notification) {
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> Notifications.post(instance.baseUrl() + NotifyCallbackRoute.PATH, notification)
+                        .statusCode() == 200);
+    }
+
+    private static String outcomeOf(String result) {
+        return result.replaceAll(".*\"outcome\":\"([A-Z_]+)\".*", "$1");
+    }
+
+    private static String newOrderNo() {
+        return "ni" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+}
