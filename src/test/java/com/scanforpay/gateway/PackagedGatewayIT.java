@@ -64,7 +64,8 @@ class PackagedGatewayIT {
         assertNotEquals(0, gateway.waitForExit(Duration.ofSeconds(60)));
 
         List<String> lines = gateway.log().lines().toList();
-        for (String setting : List.of("kafka.bootstrap.servers", "scanforpay.partner-no", "scanforpay.sign-key")) {
+        for (String setting : List.of("kafka.bootstrap.servers", "scanforpay.partner-no", "scanforpay.sign-key",
+                "quarkus.datasource.jdbc.url")) {
             assertEquals(1, lines.stream().filter(line -> line.contains("property " + setting + " is required"))
                     .count(), setting + " named on one line in:\n" + gateway.log());
         }

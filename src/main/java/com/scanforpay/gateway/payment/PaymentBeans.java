@@ -1,6 +1,7 @@
 package com.scanforpay.gateway.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.config.DatabaseConnection;
 import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
@@ -22,6 +23,9 @@ public class PaymentBeans {
     /** Fails start-up, naming {@code kafka.bootstrap.servers}, when KAFKA_BOOTSTRAP_SERVERS is not set. */
     @Inject
     KafkaConnection kafka;
+    /** Likewise for QUARKUS_DATASOURCE_JDBC_URL. */
+    @Inject
+    DatabaseConnection database;
 
     @Produces
     @Singleton
