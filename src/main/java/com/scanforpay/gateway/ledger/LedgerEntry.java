@@ -1,0 +1,16 @@
+package com.scanforpay.gateway.ledger;
+
+import java.time.Instant;
+
+/** One payment row of the ledger, as read. */
+public record LedgerEntry(String partnerOrderNo, String storeNo, int orderAmount, String barcodeFingerprint,
+        PaymentState state, String providerOrderNo, int payAttempts, int queries, String lastReason,
+        String finalResult, long refundedAmount, Instant nextCheckAt, Instant deadlineAt, Instant sweepUntil,
+        Instant createdAt) {
+
+    @Override
+    public String toString() {
+        return "LedgerEntry[" + partnerOrderNo + " " + state + ", attempts=" + payAttempts + ", queries=" + queries
+                + "]";
+    }
+}
