@@ -136,13 +136,64 @@ class PackagedGatewayIT {
         }
 
         try (GatewayProcess second = GatewayProcess.start("crash-second-run", env).awaitReady()) {
-            // the dead instance keeps its partition until its session times out (10 s)
+            // the dead instance keeps its partition until its session times out (10 s); the slow payment, cut off
+            // mid-call, is settled by a query
             await("the slow payment's result").atMost(Duration.ofSeconds(60))
                     .until(() -> !results.withKey(slow).isEmpty());
-            paid.forEach(order -> assertEquals("SUCCESS", parsedResults(order).get(0).get("outcome").asText()));
+            assertEquals("SUCCESS", parsedResults(slow).get(0).get("outcome").asText());
             await("batch committed after the restart").atMost(Duration.ofSeconds(30))
                     .until(() -> committed(topic).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 101);
         }
+        results.awaitCaughtUp();
+        for (String order : paid) {
+            assertEquals(List.of("SUCCESS"), outcomes(order), "one result, from before the crash: " + order);
+            assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
+        }
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(slow), "asked, not paid again");
+    }
+
+    /**
+     * Commands keep arriving while the gateway is killed and restarted: every payment ends with one final result
+     * and none is paid twice, whatever it was doing when the process died.
+     */
+    @Test
+    void killedMidStreamLosesNoCommandAndPaysNoOrderTwice() throws Exception {
+        String topic = newCommandsTopic(3);
+        List<String> barcodes = List.of(SandboxBarcodes.PAID, SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
+                SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.SLOW);
+        List<String> orders = IntStream.range(0, 250).mapToObj(i -> newOrderNo()).toList();
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
+        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "4s");
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < orders.size(); i++) {
+                pay(topic, orders.get(i), barcodes.get(i % barcodes.size()));
+            }
+        }, "command-stream");
+
+        try (GatewayProcess first = GatewayProcess.start("midstream-first-run", env).awaitReady()) {
+            producer.start();
+            await("some payments done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> orders.stream().filter(order -> !results.withKey(order).isEmpty()).count() >= 60);
+            first.kill();
+        }
+        try (GatewayProcess second = GatewayProcess.start("midstream-second-run", env).awaitReady()) {
+            producer.join();
+            await("every payment final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> orders.stream().allMatch(order -> outcomes(order).stream().anyMatch(FINAL::contains)));
+        }
+        results.awaitCaughtUp();
+        for (String order : orders) {
+            List<String> finals = outcomes(order).stream().filter(FINAL::contains).distinct().toList();
+            assertEquals(1, finals.size(), order + " has one final outcome: " + outcomes(order));
+            assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
+        }
+    }
+
+    private static final List<String> FINAL = List.of("SUCCESS", "FAILED", "REFUNDED", "REJECTED", "UNKNOWN");
+
+    private static List<String> outcomes(String order) {
+        return parsedResults(order).stream().map(result -> result.get("outcome").asText()).toList();
     }
 
     private static String newCommandsTopic(int partitions) {

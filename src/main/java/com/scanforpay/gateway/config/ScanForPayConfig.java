@@ -51,6 +51,40 @@ public interface ScanForPayConfig {
         MemorySize maxBodySize();
     }
 
+    /** Resolving payments whose outcome the pay call did not settle (CONTRACT.md §1, PROTOCOL.md last section). */
+    Pending pending();
+
+    interface Pending {
+
+        /** First query after a payment answered "waiting" (status 0) or inconclusively. */
+        @WithDefault("5s")
+        Duration firstQueryDelay();
+
+        /** Interval between further queries of a waiting payment; inconclusive ones back off from it. */
+        @WithDefault("3s")
+        Duration queryInterval();
+
+        /** After this (from the pay attempt) an unresolved payment is published as UNKNOWN. */
+        @WithDefault("60s")
+        Duration deadline();
+
+        /** How often the background sweep queries a payment left UNKNOWN. */
+        @WithDefault("1m")
+        Duration sweepInterval();
+
+        /** How long (from the pay attempt) the sweep goes on; then the payment waits for an operator. */
+        @WithDefault("24h")
+        Duration sweepDuration();
+
+        /** How often the resolver looks for payments due for a query. */
+        @WithDefault("500ms")
+        Duration resolverTick();
+
+        /** Most payments queried per tick (concurrently, without a thread each). */
+        @WithDefault("100")
+        int resolverBatch();
+    }
+
     /** How commands are consumed. */
     Consumer consumer();
 

@@ -2,11 +2,19 @@ package com.scanforpay.gateway.notify;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotentStoreException;
+import com.scanforpay.gateway.ledger.LedgerEntry;
+import com.scanforpay.gateway.ledger.LedgerException;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.payment.PaymentProgress;
+import com.scanforpay.gateway.payment.PaymentResult;
 import com.scanforpay.gateway.payment.PaymentResultRoute;
+import com.scanforpay.gateway.payment.PaymentStateMachine;
 import com.scanforpay.gateway.payment.ResultBeingPublishedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -33,6 +41,12 @@ public class NotifyCallbackRoute extends RouteBuilder {
     NotifyCallbacks callbacks;
     @Inject
     MeterRegistry meters;
+    @Inject
+    PaymentLedger ledger;
+    @Inject
+    PaymentStateMachine machine;
+    @Inject
+    PaymentProgress progress;
 
     @Override
     public void configure() {
@@ -49,7 +63,7 @@ public class NotifyCallbackRoute extends RouteBuilder {
                 .end()
                 // Not taken now (store or Kafka unavailable, or the same result being published elsewhere): the
                 // claim was released, and 503 makes ScanForPay call again, so nothing is dropped.
-                .onException(ResultBeingPublishedException.class, IdempotentStoreException.class,
+                .onException(ResultBeingPublishedException.class, IdempotentStoreException.class, LedgerException.class,
                         KafkaException.class, RejectedExecutionException.class).handled(true)
                     .process(exchange -> {
                         log.warn("Notify callback not taken now, ScanForPay will retry: {}",
@@ -58,7 +72,10 @@ public class NotifyCallbackRoute extends RouteBuilder {
                     })
                 .end()
                 .process(this::read)
-                .to(PaymentResultRoute.PUBLISH)
+                .process(this::crossCheck)
+                .filter(body().isNotNull())
+                    .to(PaymentResultRoute.PUBLISH)
+                .end()
                 .process(exchange -> answer(exchange, NotifyVerdict.ACCEPTED, 200, SUCCESS));
     }
 
@@ -71,6 +88,26 @@ public class NotifyCallbackRoute extends RouteBuilder {
             return;
         }
         exchange.getMessage().setBody(callbacks.read(raw == null ? new byte[0] : raw));
+    }
+
+    /**
+     * A notify about an order the ledger knows must carry the ledger's amount, and moves the order (never
+     * backwards). Orders the ledger does not know (paid through another system) are published as they come.
+     */
+    private void crossCheck(Exchange exchange) {
+        PaymentResult notified = exchange.getMessage().getBody(PaymentResult.class);
+        Optional<LedgerEntry> entry = ledger.find(notified.partnerOrderNo());
+        if (entry.isEmpty()) {
+            return;
+        }
+        if (!Objects.equals(entry.get().orderAmount(), notified.orderAmount())) {
+            log.error("ALERT: signed notify for {} says amount {} but the ledger has {}; not marked paid",
+                    notified.partnerOrderNo(), notified.orderAmount(), entry.get().orderAmount());
+            answer(exchange, NotifyVerdict.AMOUNT_MISMATCH, 200, SUCCESS);
+            exchange.setRouteStop(true);
+            return;
+        }
+        exchange.getMessage().setBody(progress.apply(notified.partnerOrderNo(), machine.afterNotify(notified)));
     }
 
     private void answer(Exchange exchange, NotifyVerdict verdict, int status, String text) {

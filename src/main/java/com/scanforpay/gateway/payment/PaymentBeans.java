@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.DatabaseConnection;
 import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -47,9 +48,20 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    ProviderCalls providerCalls(ScanForPayEnvelope envelope, ScanForPayConfig config, Clock clock,
-            PaymentResults results) {
-        return new ProviderCalls(envelope, config.partnerNo(), config.notifyUrl(), clock, results);
+    ProviderCalls providerCalls(ScanForPayEnvelope envelope, ScanForPayConfig config, Clock clock) {
+        return new ProviderCalls(envelope, config.partnerNo(), config.notifyUrl(), clock);
+    }
+
+    @Produces
+    @Singleton
+    PaymentStateMachine stateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig config) {
+        return new PaymentStateMachine(results, mapper, config.pending(), config.responseTimeout());
+    }
+
+    @Produces
+    @Singleton
+    PaymentProgress progress(PaymentLedger ledger) {
+        return new PaymentProgress(ledger);
     }
 
     @Produces

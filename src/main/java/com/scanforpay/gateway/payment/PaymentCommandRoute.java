@@ -1,13 +1,20 @@
 package com.scanforpay.gateway.payment;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
-import io.vertx.core.VertxException;
+import com.scanforpay.gateway.ledger.Admission;
+import com.scanforpay.gateway.ledger.LedgerEntry;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.ledger.PaymentUpdate;
+import com.scanforpay.gateway.ledger.RefundAdmission;
+import com.scanforpay.gateway.ledger.RefundState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
+import java.util.EnumSet;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -15,16 +22,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The payment command flow: commands from Kafka, signed provider calls, results to Kafka, invalid commands to
- * the dead-letter topic. How batches, concurrency and offset commits fit together: {@link CommandBatchDispatcher}
- * and {@link ProcessedOffsetCommit}.
+ * The payment command flow: commands from Kafka, checked against the ledger, signed provider calls, results to
+ * Kafka, invalid commands to the dead-letter topic. How batches, concurrency and offset commits fit together:
+ * {@link CommandBatchDispatcher} and {@link ProcessedOffsetCommit}; the payment rules: {@link PaymentStateMachine}.
+ *
+ * <p>A PAY is sent to the provider only when the ledger admits it as new. A repeat (Kafka redelivery, an ERP
+ * retry, another instance) gets the stored final result, or is resolved by querying; never a second pay call.
  */
 @ApplicationScoped
 public class PaymentCommandRoute extends RouteBuilder {
 
     static final String COMMAND = "direct:payment-command";
     static final String REJECT = "direct:reject-command";
-
+    private static final String PAY = "direct:pay-command";
+    private static final String QUERY = "direct:query-command";
+    private static final String REFUND = "direct:refund-command";
     private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
 
     @Inject
@@ -37,29 +49,58 @@ public class PaymentCommandRoute extends RouteBuilder {
     ProviderCalls providerCalls;
     @Inject
     PaymentResults results;
+    @Inject
+    PaymentLedger ledger;
+    @Inject
+    PaymentStateMachine machine;
+    @Inject
+    PaymentProgress progress;
+    @Inject
+    ObjectMapper mapper;
 
     @Override
     public void configure() {
+        // The flow's one policy. Another path is publishing this very result: wait (without a thread) until it is
+        // done or released, then publish or drop it as a repeat; only a claim left by a crash lasts the lease.
+        // Anything else fails the batch, which is then delivered again: every step is safe to repeat.
+        onException(ResultBeingPublishedException.class)
+                .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
+                .maximumRedeliveries((int) (idempotency.claimLease().toMillis() / CLAIM_RETRY.toMillis()) + 1);
+
         from(commandsUri()).routeId("payment-commands")
                 .process(new CommandBatchDispatcher(getCamelContext(), parser, COMMAND, REJECT))
                 // still on the consumer thread, and only reached when every result is acknowledged
                 .process(exchange -> ProcessedOffsetCommit.commitBatch(exchange.getMessage().getBody(java.util.List.class)));
 
         from(COMMAND).routeId("payment-command")
-                // No answer at all: the outcome is unknown, never failed. Anything else unhandled fails the batch.
-                .onException(IOException.class, TimeoutException.class, VertxException.class).handled(true)
-                    .process(this::noAnswer)
-                    .to(PaymentResultRoute.PUBLISH)
+                .choice()
+                    .when(exchange -> command(exchange).type() == CommandType.PAY).to(PAY)
+                    .when(exchange -> command(exchange).type() == CommandType.REFUND).to(REFUND)
+                    .otherwise().to(QUERY);
+
+        from(PAY).routeId("pay-command")
+                .process(this::admitPayment)
+                .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
+                    .to(ProviderCallRoute.CALL)
+                    .process(exchange -> exchange.getMessage().setBody(progress.apply(command(exchange)
+                            .partnerOrderNo(), machine.afterPay(command(exchange), reply(exchange), false))))
                 .end()
-                // The notify path is publishing this very result: wait (without a thread) until it is done or
-                // released, then publish or drop it as a repeat. Only a claim left by a crash lasts the lease.
-                .onException(ResultBeingPublishedException.class)
-                    .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
-                    .maximumRedeliveries((int) (idempotency.claimLease().toMillis() / CLAIM_RETRY.toMillis()) + 1)
+                .filter(body().isNotNull())
+                    .to(PaymentResultRoute.PUBLISH);
+
+        from(QUERY).routeId("query-command")
+                .process(exchange -> exchange.setProperty(ProviderCallRoute.REQUEST,
+                        providerCalls.request(command(exchange))))
+                .to(ProviderCallRoute.CALL)
+                .process(exchange -> exchange.getMessage().setBody(results.of(command(exchange), reply(exchange))))
+                .to(PaymentResultRoute.PUBLISH);
+
+        from(REFUND).routeId("refund-command")
+                .process(this::admitRefund)
+                .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
+                    .to(ProviderCallRoute.CALL)
+                    .process(this::recordRefund)
                 .end()
-                .process(this::sealRequest)
-                .to(providerUri())
-                .process(this::readAnswer)
                 .to(PaymentResultRoute.PUBLISH);
 
         from(REJECT).routeId("reject-command")
@@ -73,36 +114,98 @@ public class PaymentCommandRoute extends RouteBuilder {
                     .to(PaymentResultRoute.PUBLISH);
     }
 
-    private void sealRequest(Exchange exchange) {
-        ProviderRequest request = providerCalls.request(exchange.getProperty(CommandBatchDispatcher.COMMAND,
-                PaymentCommand.class));
-        exchange.setProperty(ProviderRequest.class.getName(), request);
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.HTTP_PATH, request.path());
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
-        exchange.getMessage().setBody(request.envelope().bytes());
+    /** Sets the pay request for a new payment; otherwise the body is what to publish (or null). */
+    private void admitPayment(Exchange exchange) {
+        PaymentCommand command = command(exchange);
+        exchange.getMessage().setBody(null);
+        Admission admission = ledger.admitPayment(command.partnerOrderNo(), command.storeNo(), command.orderAmount(),
+                command.barcode(), machine.firstCheckOfPayCall(), config.pending().deadline(),
+                config.pending().sweepDuration(), json(command));
+        if (admission instanceof Admission.Admitted) {
+            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command));
+        } else if (admission instanceof Admission.Conflict conflict) {
+            log.warn("PAY {} refused: {}", command.partnerOrderNo(), conflict.message());
+            exchange.getMessage().setBody(results.rejected(command, new FieldError(conflict.field(),
+                    conflict.message())));
+        } else {
+            LedgerEntry entry = ((Admission.Existing) admission).entry();
+            if (entry.state().isFinal()) {
+                // its result may have been lost in a crash; the publishing step drops it if it was not
+                exchange.getMessage().setBody(machine.storedResult(entry));
+            } else if (entry.state() != PaymentState.PAYING) {
+                // ask the provider now rather than at the next scheduled query; a pay call still in flight
+                // (PAYING) is left alone, it ends in its answer or, after a crash, in a query
+                ledger.move(entry.partnerOrderNo(), EnumSet.of(entry.state()), entry.state(),
+                        PaymentUpdate.none().checkAgainIn(Duration.ZERO));
+            }
+            log.info("PAY {} is already {}: not paid again", command.partnerOrderNo(), entry.state());
+        }
     }
 
-    private void readAnswer(Exchange exchange) {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        exchange.getMessage().setBody(providerCalls.answer(command(exchange), request(exchange).reqMsgId(),
-                status == null ? 0 : status, body == null ? new byte[0] : body));
+    /** Sets the refund request for an admitted refund; otherwise the body is what to publish. */
+    private void admitRefund(Exchange exchange) {
+        PaymentCommand command = command(exchange);
+        RefundAdmission admission = ledger.admitRefund(command.refundNo(), command.partnerOrderNo(),
+                command.orderAmount());
+        if (admission instanceof RefundAdmission.Admitted) {
+            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command));
+        } else if (admission instanceof RefundAdmission.Refused refused) {
+            log.warn("REFUND {} of {} refused: {}", command.refundNo(), command.partnerOrderNo(), refused.message());
+            exchange.getMessage().setBody(results.rejected(command, new FieldError(refused.field(),
+                    refused.message())));
+        } else {
+            var entry = ((RefundAdmission.Existing) admission).entry();
+            log.info("REFUND {} is already {}: not refunded again", command.refundNo(), entry.state());
+            if (entry.finalResult() != null) {
+                exchange.getMessage().setBody(readResult(entry.finalResult()));
+            } else {
+                // the gateway stopped during the refund call: there is no refund query, and sending it again
+                // could refund twice
+                PaymentResult unknown = results.unknown(command, ResultSource.REFUND_RESPONSE,
+                        "refund outcome unknown: the gateway stopped during the refund call; check with ScanForPay",
+                        null);
+                ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING), RefundState.UNKNOWN,
+                        json(unknown));
+                exchange.getMessage().setBody(unknown);
+            }
+        }
     }
 
-    private void noAnswer(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ProviderRequest request = request(exchange);
-        exchange.getMessage().setBody(providerCalls.noAnswer(command(exchange),
-                request == null ? null : request.reqMsgId(), cause));
+    private void recordRefund(Exchange exchange) {
+        PaymentCommand command = command(exchange);
+        PaymentResult result = results.of(command, reply(exchange));
+        RefundState state = switch (result.outcome()) {
+            case SUCCESS -> RefundState.SUCCESS;
+            case FAILED -> RefundState.FAILED;
+            case PENDING -> RefundState.PENDING;
+            default -> RefundState.UNKNOWN;
+        };
+        ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING), state, json(result));
+        exchange.getMessage().setBody(result);
+    }
+
+    private PaymentResult readResult(String json) {
+        try {
+            return mapper.readValue(json, PaymentResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored result is unreadable", e);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
     }
 
     private static PaymentCommand command(Exchange exchange) {
         return exchange.getProperty(CommandBatchDispatcher.COMMAND, PaymentCommand.class);
     }
 
-    private static ProviderRequest request(Exchange exchange) {
-        return exchange.getProperty(ProviderRequest.class.getName(), ProviderRequest.class);
+    private static ProviderReply reply(Exchange exchange) {
+        return exchange.getMessage().getBody(ProviderReply.class);
     }
 
     private String commandsUri() {
@@ -123,14 +226,6 @@ public class PaymentCommandRoute extends RouteBuilder {
                 + "&breakOnFirstError=true"
                 + "&keyDeserializer=" + ByteArrayDeserializer.class.getName()
                 + "&valueDeserializer=" + ByteArrayDeserializer.class.getName();
-    }
-
-    private String providerUri() {
-        return "vertx-http:" + config.baseUrl()
-                + "?httpMethod=POST"
-                + "&throwExceptionOnFailure=false"
-                + "&timeout=" + config.responseTimeout().toMillis()
-                + "&webClientOptions=#" + PaymentBeans.PROVIDER_HTTP_OPTIONS;
     }
 
     private String deadLetterUri() {

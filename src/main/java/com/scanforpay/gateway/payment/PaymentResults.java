@@ -38,6 +38,29 @@ public final class PaymentResults {
                 body.currency(), null, null, null, null, command.refundNo(), null, reqMsgId, now());
     }
 
+    /** The result of {@code command}'s own provider call: the command's type, the call's source. */
+    public PaymentResult of(PaymentCommand command, ProviderReply reply) {
+        ResultSource source = switch (command.type()) {
+            case PAY -> ResultSource.PAY_RESPONSE;
+            case QUERY -> ResultSource.QUERY;
+            case REFUND -> ResultSource.REFUND_RESPONSE;
+        };
+        if (reply instanceof ProviderReply.Order order) {
+            return fromOrder(command, source, order.body(), reply.reqMsgId());
+        }
+        if (reply instanceof ProviderReply.Refund refund) {
+            return fromRefund(command, refund.body(), reply.reqMsgId());
+        }
+        return unknown(command, source, ((ProviderReply.Inconclusive) reply).reason(), reply.reqMsgId());
+    }
+
+    /** A valid command the ledger refuses (order number reused, refund not allowed): never sent. */
+    public PaymentResult rejected(PaymentCommand command, FieldError error) {
+        return new PaymentResult(command.partnerOrderNo(), command.type(), Outcome.REJECTED, ResultSource.VALIDATION,
+                null, error.message(), null, null, null, null, null, null, null, null, command.refundNo(),
+                java.util.List.of(error), null, now());
+    }
+
     /** The provider's answer could not be established: never a failure, the customer may have been charged. */
     public PaymentResult unknown(PaymentCommand command, ResultSource source, String reason, String reqMsgId) {
         return new PaymentResult(command.partnerOrderNo(), command.type(), Outcome.UNKNOWN, source, null, reason,

@@ -14,9 +14,9 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Turns a command into its signed provider request, and the provider's HTTP answer into a result. Every answer
- * that does not prove an outcome (HTTP error, unparseable or wrongly signed body) becomes {@code UNKNOWN}: it is
- * never read as a failure, because the customer may have been charged.
+ * Turns a command into its signed provider request, and the provider's HTTP answer into a {@link ProviderReply}.
+ * Every answer that does not prove an outcome (HTTP error, unparseable or wrongly signed body) is
+ * {@link ProviderReply.Inconclusive}: it is never read as a failure, because the customer may have been charged.
  */
 public final class ProviderCalls {
 
@@ -28,15 +28,12 @@ public final class ProviderCalls {
     private final String partnerNo;
     private final Optional<String> notifyUrl;
     private final Clock clock;
-    private final PaymentResults results;
 
-    public ProviderCalls(ScanForPayEnvelope envelope, String partnerNo, Optional<String> notifyUrl, Clock clock,
-            PaymentResults results) {
+    public ProviderCalls(ScanForPayEnvelope envelope, String partnerNo, Optional<String> notifyUrl, Clock clock) {
         this.envelope = envelope;
         this.partnerNo = partnerNo;
         this.notifyUrl = notifyUrl.filter(url -> !url.isBlank());
         this.clock = clock;
-        this.results = results;
     }
 
     public ProviderRequest request(PaymentCommand command) {
@@ -57,40 +54,29 @@ public final class ProviderCalls {
         };
     }
 
-    /** Interprets the provider's HTTP answer to {@code command}'s request. */
-    public PaymentResult answer(PaymentCommand command, String reqMsgId, int httpStatus, byte[] body) {
-        ResultSource source = sourceOf(command.type());
+    /** Interprets the provider's HTTP answer to a request sent to {@code path}. */
+    public ProviderReply read(String path, String reqMsgId, int httpStatus, byte[] body) {
         if (httpStatus != 200) {
-            return results.unknown(command, source, "provider answered HTTP " + httpStatus, reqMsgId);
+            return new ProviderReply.Inconclusive("provider answered HTTP " + httpStatus, reqMsgId);
         }
         try {
-            if (command.type() == CommandType.REFUND) {
-                RefundResult refund = envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
-                        RefundResult.class).body();
-                return results.fromRefund(command, refund, reqMsgId);
+            if (REFUND_PATH.equals(path)) {
+                return new ProviderReply.Refund(envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
+                        RefundResult.class).body(), reqMsgId);
             }
-            OrderResult order = envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
-                    OrderResult.class).body();
-            return results.fromOrder(command, source, order, reqMsgId);
+            return new ProviderReply.Order(envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
+                    OrderResult.class).body(), reqMsgId);
         } catch (MalformedMessageException e) {
-            return results.unknown(command, source, "provider response is malformed: " + e.getMessage(), reqMsgId);
+            return new ProviderReply.Inconclusive("provider response is malformed: " + e.getMessage(), reqMsgId);
         } catch (SignatureMismatchException e) {
-            return results.unknown(command, source, "provider response failed verification: " + e.getMessage(),
+            return new ProviderReply.Inconclusive("provider response failed verification: " + e.getMessage(),
                     reqMsgId);
         }
     }
 
     /** No answer at all (timeout, refused or reset connection). */
-    public PaymentResult noAnswer(PaymentCommand command, String reqMsgId, Throwable cause) {
-        return results.unknown(command, sourceOf(command.type()),
-                "no answer from provider: " + cause.getClass().getSimpleName(), reqMsgId);
-    }
-
-    static ResultSource sourceOf(CommandType type) {
-        return switch (type) {
-            case PAY -> ResultSource.PAY_RESPONSE;
-            case QUERY -> ResultSource.QUERY;
-            case REFUND -> ResultSource.REFUND_RESPONSE;
-        };
+    public ProviderReply noAnswer(String reqMsgId, Throwable cause) {
+        return new ProviderReply.Inconclusive("no answer from provider: " + cause.getClass().getSimpleName(),
+                reqMsgId);
     }
 }

@@ -17,6 +17,9 @@ import com.scanforpay.gateway.testing.Notifications;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.PaymentState;
 import java.io.IOException;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -45,6 +48,8 @@ class NotifyCallbackTest {
 
     @TestHTTPResource(NotifyCallbackRoute.PATH)
     URL notifyUrl;
+    @Inject
+    PaymentLedger ledger;
 
     static KafkaTopics kafka;
     static Tail results;
@@ -164,6 +169,41 @@ class NotifyCallbackTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> GatewayTestStack.sandbox().notificationsDelivered()
                 .stream().filter(notification -> order.equals(notification.partnerOrderNo())).count() == 2);
         assertOnlyOutcomesAfterMarker(order, "SUCCESS");
+    }
+
+    @Test
+    void waitingPaymentEndsInOneFinalResultWhicheverOfNotifyAndQueryComesFirst() throws Exception {
+        String order = newOrderNo();
+        kafka.send(GatewayTestStack.COMMANDS, order, """
+                {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
+                SandboxBarcodes.WAITING_THEN_PAID));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(order)
+                .map(entry -> entry.state() == PaymentState.SUCCESS && entry.nextCheckAt() == null).orElse(false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> GatewayTestStack.sandbox().notificationsDelivered()
+                .stream().filter(notification -> order.equals(notification.partnerOrderNo())).count() == 2);
+        assertOnlyOutcomesAfterMarker(order, "PENDING", "SUCCESS");
+    }
+
+    @Test
+    void notifyWithAnotherAmountThanTheLedgerIsAnAlertNotAPayment() throws Exception {
+        String order = newOrderNo();
+        kafka.send(GatewayTestStack.COMMANDS, order, """
+                {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
+                SandboxBarcodes.WAITING_THEN_FAILED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(order).isPresent());
+
+        HttpResponse<String> answer = post(NOTIFY.signed(order, OrderResult.STATUS_PAID, 9100));
+        assertEquals(200, answer.statusCode());
+        assertEquals("success", answer.body());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(order).orElseThrow().state().isFinal());
+        assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state(), "never marked paid");
+        results.awaitCaughtUp();
+        List<String> outcomes = resultsOf(order).stream().map(r -> r.get("outcome").asText()).toList();
+        assertEquals(List.of("PENDING", "FAILED"), outcomes);
+        String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
+        assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"amount_mismatch\"}"), "counted");
     }
 
     /**

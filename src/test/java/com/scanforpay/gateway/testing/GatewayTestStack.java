@@ -23,6 +23,7 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final String STORE_NO = "100010000000002";
     public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration PENDING_DEADLINE = Duration.ofSeconds(6);
 
     public static final String COMMANDS = "scanforpay.payment.commands";
     public static final String RESULTS = "scanforpay.payment.results";
@@ -96,6 +97,12 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("scanforpay.notify-url", "http://127.0.0.1:${quarkus.http.test-port}/scanforpay/notify"),
                 // a Kafka outage test waits for this, so keep it short
                 Map.entry("scanforpay.publish-timeout", PUBLISH_TIMEOUT.toMillis() + "ms"),
+                // pending resolution at test speed
+                Map.entry("scanforpay.pending.first-query-delay", "500ms"),
+                Map.entry("scanforpay.pending.query-interval", "300ms"),
+                Map.entry("scanforpay.pending.deadline", PENDING_DEADLINE.toMillis() + "ms"),
+                Map.entry("scanforpay.pending.sweep-interval", "1s"),
+                Map.entry("scanforpay.pending.resolver-tick", "100ms"),
                 Map.entry("quarkus.datasource.jdbc.url", postgres().jdbcUrl()),
                 Map.entry("quarkus.datasource.username", postgres().username()),
                 Map.entry("quarkus.datasource.password", postgres().password()));
@@ -103,15 +110,17 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
 
     /** The same stack as CONTRACT.md §1 environment variables, for the packaged gateway ({@link GatewayProcess}). */
     public static Map<String, String> environment() {
-        return Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker().bootstrapServers(),
-                "SCANFORPAY_BASE_URL", sandbox().baseUrl(),
-                "SCANFORPAY_PARTNER_NO", PARTNER_NO,
-                "SCANFORPAY_SIGN_KEY", SIGN_KEY,
-                "SCANFORPAY_STORE_NO", STORE_NO,
-                "QUARKUS_DATASOURCE_JDBC_URL", postgres().jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", postgres().username(),
-                "QUARKUS_DATASOURCE_PASSWORD", postgres().password());
+        return Map.ofEntries(
+                Map.entry("SCANFORPAY_PENDING_FIRST_QUERY_DELAY", "1s"),
+                Map.entry("SCANFORPAY_PENDING_QUERY_INTERVAL", "500ms"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker().bootstrapServers()),
+                Map.entry("SCANFORPAY_BASE_URL", sandbox().baseUrl()),
+                Map.entry("SCANFORPAY_PARTNER_NO", PARTNER_NO),
+                Map.entry("SCANFORPAY_SIGN_KEY", SIGN_KEY),
+                Map.entry("SCANFORPAY_STORE_NO", STORE_NO),
+                Map.entry("QUARKUS_DATASOURCE_JDBC_URL", postgres().jdbcUrl()),
+                Map.entry("QUARKUS_DATASOURCE_USERNAME", postgres().username()),
+                Map.entry("QUARKUS_DATASOURCE_PASSWORD", postgres().password()));
     }
 
     @Override

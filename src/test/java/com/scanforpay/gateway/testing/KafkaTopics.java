@@ -63,6 +63,28 @@ public final class KafkaTopics implements AutoCloseable {
         return tail;
     }
 
+    /**
+     * Waits until consumer group {@code group} has committed everything on {@code topic} now: every command sent
+     * before the call has been processed and its results acknowledged.
+     */
+    public void awaitConsumed(String group, String topic) {
+        Map<Integer, Long> end = endOffsets(topic);
+        Properties props = new Properties();
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            org.awaitility.Awaitility.await(group + " consumed " + topic).atMost(Duration.ofSeconds(30)).until(() -> {
+                Map<Integer, Long> committed = new java.util.HashMap<>();
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((p, o) -> {
+                    if (p.topic().equals(topic) && o != null) {
+                        committed.put(p.partition(), o.offset());
+                    }
+                });
+                return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                        || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            });
+        }
+    }
+
     /** The next offset of each partition of {@code topic}. */
     public Map<Integer, Long> endOffsets(String topic) {
         Properties props = new Properties();

@@ -1,0 +1,120 @@
+package com.scanforpay.gateway.payment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.idempotency.IdempotencyConfig;
+import com.scanforpay.gateway.ledger.LedgerEntry;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.payment.PaymentStateMachine.Step;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The pending-resolution flow: every tick, the payments whose next query is due (waiting for the customer,
+ * inconclusive, UNKNOWN being swept, or PAYING on an instance that died) are taken from the ledger, at most a
+ * batch, by one instance only (the claim pushes their next query a lease ahead, SKIP LOCKED). Each is queried
+ * concurrently over the asynchronous client; no thread waits for the provider, and nothing waits in memory
+ * between queries: the schedule lives in the ledger, so it survives restarts and is shared by all instances.
+ */
+@ApplicationScoped
+public class PaymentResolutionRoute extends RouteBuilder {
+
+    private static final String RESOLVE = "direct:resolve-payment";
+    private static final String ENTRY = "scanforpay.ledgerEntry";
+    private static final String RESENT = "scanforpay.paySentAgain";
+    private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
+
+    @Inject
+    ScanForPayConfig config;
+    @Inject
+    IdempotencyConfig idempotency;
+    @Inject
+    PaymentLedger ledger;
+    @Inject
+    PaymentStateMachine machine;
+    @Inject
+    PaymentProgress progress;
+    @Inject
+    ProviderCalls providerCalls;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    Clock clock;
+
+    @Override
+    public void configure() {
+        // The flow's one policy: as for commands, wait for a result another path is publishing. Anything else is
+        // logged by Camel and retried by the schedule: the claim moved the payment's next query one lease ahead.
+        onException(ResultBeingPublishedException.class)
+                .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
+                .maximumRedeliveries((int) (idempotency.claimLease().toMillis() / CLAIM_RETRY.toMillis()) + 1);
+
+        long tick = config.pending().resolverTick().toMillis();
+        from("timer:payment-resolution?period=" + tick + "&delay=" + tick).routeId("payment-resolution")
+                .process(exchange -> exchange.getMessage().setBody(ledger.claimDue(config.pending().resolverBatch(),
+                        claimLease())))
+                .split(body()).parallelProcessing()
+                    .to(RESOLVE);
+
+        from(RESOLVE).routeId("resolve-payment")
+                .process(this::prepareQuery)
+                .to(ProviderCallRoute.CALL)
+                .process(this::applyQueryAnswer)
+                .filter(exchangeProperty(RESENT).isEqualTo(true))
+                    .to(ProviderCallRoute.CALL)
+                    .process(exchange -> exchange.getMessage().setBody(progress.apply(entry(exchange).partnerOrderNo(),
+                            machine.afterPay(payCommand(entry(exchange)), exchange.getMessage()
+                                    .getBody(ProviderReply.class), true))))
+                .end()
+                .filter(body().isNotNull())
+                    .to(PaymentResultRoute.PUBLISH);
+    }
+
+    /** Long enough for a query and one re-sent pay. */
+    private Duration claimLease() {
+        return config.responseTimeout().multipliedBy(2).plus(config.pending().firstQueryDelay());
+    }
+
+    private void prepareQuery(Exchange exchange) {
+        LedgerEntry entry = exchange.getMessage().getBody(LedgerEntry.class);
+        exchange.setProperty(ENTRY, entry);
+        exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(new PaymentCommand(CommandType.QUERY,
+                entry.storeNo(), entry.partnerOrderNo(), null, null, null, null, null, null, null)));
+    }
+
+    private void applyQueryAnswer(Exchange exchange) {
+        LedgerEntry entry = entry(exchange);
+        Step step = machine.afterQuery(entry, exchange.getMessage().getBody(ProviderReply.class), clock.instant());
+        if (step.resendPay()) {
+            exchange.getMessage().setBody(null);
+            // only the one who moves the payment back to PAYING sends the pay
+            if (ledger.move(entry.partnerOrderNo(), step.from(), step.to(), step.update())) {
+                log.info("Payment {}: the provider has no such order; sending the pay once more",
+                        entry.partnerOrderNo());
+                exchange.setProperty(RESENT, true);
+                exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(payCommand(entry)));
+            }
+            return;
+        }
+        exchange.getMessage().setBody(progress.apply(entry.partnerOrderNo(), step));
+    }
+
+    private PaymentCommand payCommand(LedgerEntry entry) {
+        String stored = ledger.payCommand(entry.partnerOrderNo()).orElseThrow(() -> new IllegalStateException(
+                "payment " + entry.partnerOrderNo() + " has no stored pay command to send again"));
+        try {
+            return mapper.readValue(stored, PaymentCommand.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored pay command of " + entry.partnerOrderNo() + " is unreadable", e);
+        }
+    }
+
+    private static LedgerEntry entry(Exchange exchange) {
+        return exchange.getProperty(ENTRY, LedgerEntry.class);
+    }
+}

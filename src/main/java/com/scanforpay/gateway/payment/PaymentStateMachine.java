@@ -1,0 +1,231 @@
+package com.scanforpay.gateway.payment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.ledger.LedgerEntry;
+import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.ledger.PaymentUpdate;
+import com.scanforpay.gateway.provider.OrderResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The payment rules (plain Java): what each provider answer does to a ledger entry and what gets published.
+ *
+ * <pre>
+ *            pay answer                                         query answers (resolver)
+ *  PAYING ──────────────► SUCCESS | FAILED                  PENDING/CHECKING ──► SUCCESS | FAILED | REFUNDED
+ *    │ status 0  ──────► PENDING  (PENDING published)          │ waiting or inconclusive: query again
+ *    │ inconclusive ───► CHECKING (nothing published)          │ code 30 while CHECKING/PAYING, 1 attempt:
+ *    ▲                                                         │   re-send the pay once ──► PAYING
+ *    └─────────────── code 30 (re-send once) ◄─────────────────┘ deadline: UNKNOWN (published), swept slowly
+ *  SUCCESS ──► REFUNDED (notify status 3, or refunds reaching the paid amount)
+ * </pre>
+ *
+ * A pay call is never repeated blindly: only the provider saying it has no such order (code 30) allows the one
+ * re-send, with the same {@code partnerOrderNo}.
+ */
+public final class PaymentStateMachine {
+
+    /** States the resolver works on; a final state never goes back to them. */
+    public static final Set<PaymentState> UNRESOLVED = EnumSet.of(PaymentState.PAYING, PaymentState.PENDING,
+            PaymentState.CHECKING, PaymentState.UNKNOWN);
+    static final int MAX_PAY_ATTEMPTS = 2;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final PaymentResults results;
+    private final ObjectMapper mapper;
+    private final ScanForPayConfig.Pending timing;
+    private final Duration responseTimeout;
+
+    public PaymentStateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig.Pending timing,
+            Duration responseTimeout) {
+        this.results = results;
+        this.mapper = mapper;
+        this.timing = timing;
+        this.responseTimeout = responseTimeout;
+    }
+
+    /**
+     * One step: move the entry from one of {@code from} to {@code to} (null: no ledger change), then publish
+     * {@code publish} (may be null), and re-send the pay if {@code resendPay}.
+     */
+    public record Step(Set<PaymentState> from, PaymentState to, PaymentUpdate update, PaymentResult publish,
+            boolean resendPay) {
+
+        static Step publishOnly(PaymentResult result) {
+            return new Step(Set.of(), null, null, result, false);
+        }
+
+        public boolean changesLedger() {
+            return to != null;
+        }
+    }
+
+    /** When a new payment is first checked if its pay call never reports back (the instance crashed). */
+    public Duration firstCheckOfPayCall() {
+        return responseTimeout.plus(timing.firstQueryDelay());
+    }
+
+    /**
+     * The answer to a pay call (the payment is PAYING). On a re-sent pay a refusal is not believed: the first
+     * call may have reached the provider after all (it would refuse the repeated order number), so it is queried.
+     */
+    public Step afterPay(PaymentCommand command, ProviderReply reply, boolean resent) {
+        PaymentResult result = results.of(command, reply);
+        boolean believed = !resent || reply instanceof ProviderReply.Order order && order.body().isSuccess();
+        if (reply instanceof ProviderReply.Order order && result.outcome() != Outcome.UNKNOWN && believed) {
+            if (result.outcome() == Outcome.PENDING) {
+                return new Step(EnumSet.of(PaymentState.PAYING), PaymentState.PENDING, PaymentUpdate.none()
+                        .withProviderOrderNo(order.body().orderNo()).checkAgainIn(timing.firstQueryDelay()),
+                        result, false);
+            }
+            return settle(result, order.body());
+        }
+        // not known whether the customer was charged: ask, never pay again blindly
+        return new Step(EnumSet.of(PaymentState.PAYING), PaymentState.CHECKING,
+                PaymentUpdate.none().withReason(result.msg()).checkAgainIn(timing.firstQueryDelay()), null, false);
+    }
+
+    /** The answer to a payQuery made for {@code entry} by the resolver, at {@code now}. */
+    public Step afterQuery(LedgerEntry entry, ProviderReply reply, Instant now) {
+        PaymentCommand payment = paymentOf(entry);
+        if (reply instanceof ProviderReply.Order order) {
+            OrderResult body = order.body();
+            if (body.isSuccess() && body.status() != null) {
+                PaymentResult result = results.fromOrder(payment, ResultSource.QUERY, body, reply.reqMsgId());
+                if (result.outcome() == Outcome.PENDING) {
+                    return waiting(entry, result, now);
+                }
+                if (result.outcome() != Outcome.UNKNOWN) {
+                    return settle(result, body);
+                }
+            }
+            if (Integer.valueOf(OrderResult.CODE_ORDER_NOT_FOUND).equals(body.code())) {
+                if ((entry.state() == PaymentState.CHECKING || entry.state() == PaymentState.PAYING)
+                        && entry.payAttempts() < MAX_PAY_ATTEMPTS) {
+                    // the provider never got the pay call: send it once more, same partnerOrderNo
+                    return new Step(EnumSet.of(entry.state()), PaymentState.PAYING, PaymentUpdate.none()
+                            .withReason("provider has no such order: pay sent again").countingQuery()
+                            .countingPayAttempt().checkAgainIn(firstCheckOfPayCall()), null, true);
+                }
+                return unsettled(entry, payment, "provider has no such order after " + entry.payAttempts()
+                        + " pay attempts", reply.reqMsgId(), now);
+            }
+            return unsettled(entry, payment, "query answered code " + body.code() + ": " + body.msg(),
+                    reply.reqMsgId(), now);
+        }
+        String reason = reply instanceof ProviderReply.Inconclusive inconclusive ? inconclusive.reason()
+                : "unexpected answer to a query";
+        return unsettled(entry, payment, reason, reply.reqMsgId(), now);
+    }
+
+    /** A verified notify about an order the ledger knows, with the ledger's amount. */
+    public Step afterNotify(PaymentResult notified) {
+        if (notified.outcome() == Outcome.PENDING || notified.outcome() == Outcome.UNKNOWN) {
+            return Step.publishOnly(notified);
+        }
+        Set<PaymentState> from = EnumSet.copyOf(UNRESOLVED);
+        if (notified.outcome() == Outcome.REFUNDED) {
+            from.add(PaymentState.SUCCESS);
+        }
+        return new Step(from, stateOf(notified.outcome()), PaymentUpdate.none()
+                .withProviderOrderNo(notified.orderNo()).withFinalResult(json(notified)), notified, false);
+    }
+
+    /** The published form of a final result, kept in the ledger to answer a repeated command. */
+    public PaymentResult storedResult(LedgerEntry entry) {
+        try {
+            return mapper.readValue(entry.finalResult(), PaymentResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored result of " + entry.partnerOrderNo() + " is unreadable", e);
+        }
+    }
+
+    private Step settle(PaymentResult result, OrderResult body) {
+        Set<PaymentState> from = EnumSet.copyOf(UNRESOLVED);
+        if (result.outcome() == Outcome.REFUNDED) {
+            from.add(PaymentState.SUCCESS);
+        }
+        return new Step(from, stateOf(result.outcome()),
+                PaymentUpdate.none().withProviderOrderNo(body.orderNo()).withFinalResult(json(result)).countingQuery(),
+                result, false);
+    }
+
+    private Step waiting(LedgerEntry entry, PaymentResult pending, Instant now) {
+        if (entry.state() == PaymentState.UNKNOWN) {
+            return new Step(EnumSet.of(PaymentState.UNKNOWN), PaymentState.UNKNOWN,
+                    PaymentUpdate.none().countingQuery().checkAgainIn(sweep(entry, now)), null, false);
+        }
+        if (!now.isBefore(entry.deadlineAt())) {
+            return unknown(entry, paymentOf(entry), "the customer had not confirmed the payment by the deadline",
+                    pending.reqMsgId(), now);
+        }
+        return new Step(EnumSet.of(entry.state()), PaymentState.PENDING, PaymentUpdate.none()
+                .withProviderOrderNo(pending.orderNo()).countingQuery().checkAgainIn(timing.queryInterval()),
+                pending, false);
+    }
+
+    /** Nothing learnt: ask again later (backing off), or give up to UNKNOWN at the deadline. */
+    private Step unsettled(LedgerEntry entry, PaymentCommand payment, String reason, String reqMsgId, Instant now) {
+        if (entry.state() == PaymentState.UNKNOWN) {
+            return new Step(EnumSet.of(PaymentState.UNKNOWN), PaymentState.UNKNOWN,
+                    PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(sweep(entry, now)), null,
+                    false);
+        }
+        if (!now.isBefore(entry.deadlineAt())) {
+            return unknown(entry, payment, reason, reqMsgId, now);
+        }
+        PaymentState next = entry.state() == PaymentState.PENDING ? PaymentState.PENDING : PaymentState.CHECKING;
+        return new Step(EnumSet.of(entry.state()), next,
+                PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(backoff(entry)), null, false);
+    }
+
+    private Step unknown(LedgerEntry entry, PaymentCommand payment, String reason, String reqMsgId, Instant now) {
+        PaymentResult unknown = results.unknown(payment, ResultSource.QUERY, "outcome unknown at the deadline: "
+                + reason, reqMsgId);
+        return new Step(EnumSet.of(entry.state()), PaymentState.UNKNOWN,
+                PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(sweep(entry, now)), unknown,
+                false);
+    }
+
+    /** Waiting payments are asked every interval; unanswered queries back off from it, up to 30 s. */
+    private Duration backoff(LedgerEntry entry) {
+        if (entry.state() == PaymentState.PENDING) {
+            return timing.queryInterval();
+        }
+        Duration next = timing.queryInterval().multipliedBy(1L << Math.min(entry.queries(), 4));
+        return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF.max(timing.queryInterval()) : next;
+    }
+
+    /** The sweep's next query, or none once the sweep is over (the payment then waits for an operator). */
+    private Duration sweep(LedgerEntry entry, Instant now) {
+        return now.plus(timing.sweepInterval()).isAfter(entry.sweepUntil()) ? null : timing.sweepInterval();
+    }
+
+    private static PaymentState stateOf(Outcome outcome) {
+        return switch (outcome) {
+            case SUCCESS -> PaymentState.SUCCESS;
+            case FAILED -> PaymentState.FAILED;
+            case REFUNDED -> PaymentState.REFUNDED;
+            default -> throw new IllegalArgumentException("not a final payment outcome: " + outcome);
+        };
+    }
+
+    /** The payment as a command, to map query answers to PAY results. */
+    static PaymentCommand paymentOf(LedgerEntry entry) {
+        return new PaymentCommand(CommandType.PAY, entry.storeNo(), entry.partnerOrderNo(), entry.providerOrderNo(),
+                null, entry.orderAmount(), null, null, null, null);
+    }
+
+    private String json(PaymentResult result) {
+        try {
+            return mapper.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the result of " + result.partnerOrderNo(), e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package com.scanforpay.gateway.payment;
+
+import com.scanforpay.gateway.config.ScanForPayConfig;
+import io.vertx.core.VertxException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * One signed call to ScanForPay: the sealed request of exchange property {@link #REQUEST} goes out exactly as
+ * signed; the body comes back as a {@link ProviderReply}, never an exception for an unanswered call. The HTTP
+ * client is asynchronous (a call in flight holds no thread); its answer is handed to a small pool before anything
+ * else runs, because what follows reads and writes the ledger (JDBC) and Kafka.
+ */
+@ApplicationScoped
+public class ProviderCallRoute extends RouteBuilder {
+
+    public static final String CALL = "direct:call-provider";
+    /** Exchange property holding the {@link ProviderRequest} to send. */
+    public static final String REQUEST = "scanforpay.providerRequest";
+
+    @Inject
+    ScanForPayConfig config;
+    @Inject
+    ProviderCalls providerCalls;
+
+    @Override
+    public void configure() {
+        // the caller's flow owns the policy for anything this route cannot turn into a reply
+        errorHandler(noErrorHandler());
+
+        from(CALL).routeId("call-provider")
+                .process(this::seal)
+                .doTry()
+                    .to(providerUri())
+                    .process(this::read)
+                .doCatch(IOException.class, TimeoutException.class, VertxException.class)
+                    .process(this::noAnswer)
+                .end()
+                .threads(2, 16).threadName("provider-answer");
+    }
+
+    private void seal(Exchange exchange) {
+        ProviderRequest request = request(exchange);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, request.path());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+        exchange.getMessage().setBody(request.envelope().bytes());
+    }
+
+    private void read(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        ProviderRequest request = request(exchange);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setBody(providerCalls.read(request.path(), request.reqMsgId(),
+                status == null ? 0 : status, body == null ? new byte[0] : body));
+    }
+
+    private void noAnswer(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setBody(providerCalls.noAnswer(request(exchange).reqMsgId(), cause));
+    }
+
+    private static ProviderRequest request(Exchange exchange) {
+        return exchange.getProperty(REQUEST, ProviderRequest.class);
+    }
+
+    private String providerUri() {
+        return "vertx-http:" + config.baseUrl()
+                + "?httpMethod=POST"
+                + "&throwExceptionOnFailure=false"
+                + "&timeout=" + config.responseTimeout().toMillis()
+                + "&webClientOptions=#" + PaymentBeans.PROVIDER_HTTP_OPTIONS;
+    }
+}

@@ -1,0 +1,258 @@
+package com.scanforpay.gateway.payment;
+
+import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
+import static com.scanforpay.gateway.testing.GatewayTestStack.RESULTS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.notify.NotifyCallbackRoute;
+import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics;
+import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import com.scanforpay.gateway.testing.Notifications;
+import com.scanforpay.gateway.testing.WithoutNotifyUrl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every payment ends in a known, published state, and nothing is paid twice: the ledger, the resolver's
+ * queries and the QUERY/REFUND rules, against the real broker, PostgreSQL and the sandbox. Without notifyUrl,
+ * so that queries (not notifications) settle the payments here.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestStack.class)
+@TestProfile(WithoutNotifyUrl.class)
+class PaymentResolutionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    PaymentLedger ledger;
+    @Inject
+    DataSource dataSource;
+    @TestHTTPResource(NotifyCallbackRoute.PATH)
+    URL notifyUrl;
+
+    static KafkaTopics kafka;
+    static Tail results;
+
+    @BeforeAll
+    static void openTopics() {
+        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
+        results = kafka.tail(RESULTS);
+    }
+
+    @AfterAll
+    static void closeTopics() {
+        kafka.close();
+    }
+
+    @Test
+    void waitingThenPaidIsPendingThenSuccessFromTheQueryAndALateNotifyChangesNothing() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100);
+
+        assertEquals(List.of("PENDING/PAY_RESPONSE", "SUCCESS/QUERY"), awaitOutcomes(order, 2));
+        assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
+        assertEquals(null, ledger.find(order).orElseThrow().nextCheckAt(), "polling stopped");
+
+        // poll before notify: the notification that follows is a recognised repeat
+        var answer = Notifications.post(notifyUrl.toString(), Notifications.ofTestStack().signed(order,
+                OrderResult.STATUS_PAID, 2100));
+        assertEquals("success", answer.body());
+        results.awaitCaughtUp();
+        assertEquals(2, results.withKey(order).size(), "nothing published for the late notify");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
+    void waitingThenFailedIsPendingThenFailed() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.WAITING_THEN_FAILED, 2100);
+
+        assertEquals(List.of("PENDING/PAY_RESPONSE", "FAILED/QUERY"), awaitOutcomes(order, 2));
+    }
+
+    @Test
+    void inconclusiveAnswersAreSettledByQueryingNeverByPayingAgain() throws Exception {
+        String timeout = newOrderNo();
+        String malformed = newOrderNo();
+        String badSignature = newOrderNo();
+        pay(timeout, SandboxBarcodes.SLOW, 2100);
+        pay(malformed, SandboxBarcodes.MALFORMED, 2100);
+        pay(badSignature, SandboxBarcodes.BAD_SIGNATURE, 2100);
+
+        for (String order : List.of(timeout, malformed, badSignature)) {
+            assertEquals(List.of("SUCCESS/QUERY"), awaitOutcomes(order, 1), order);
+            assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
+        }
+    }
+
+    @Test
+    void orderUnknownToTheProviderIsPaidOnceMoreThenUnknownAtTheDeadline() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.HTTP_500, 2100);
+
+        JsonNode result = awaitResults(order, 1).get(0);
+        assertEquals("UNKNOWN", result.get("outcome").asText());
+        assertTrue(result.get("msg").asText().contains("no such order"), result.toString());
+        assertEquals(2, GatewayTestStack.sandbox().payCalls(order), "the one permitted re-send after code 30");
+        assertEquals(PaymentState.UNKNOWN, ledger.find(order).orElseThrow().state());
+    }
+
+    @Test
+    void repeatedPayCommandsNeverPayTwice() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        pay(order, SandboxBarcodes.PAID, 2100); // same batch, most likely
+        assertEquals(List.of("SUCCESS/PAY_RESPONSE"), awaitOutcomes(order, 1));
+        pay(order, SandboxBarcodes.PAID, 2100); // after the final result
+
+        kafka.awaitConsumed("scanforpay-gateway", COMMANDS);
+        results.awaitCaughtUp();
+        assertEquals(1, results.withKey(order).size(), "the stored result is not published again");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
+    void anOrderNumberReusedForAnotherAmountIsRejectedNotPaid() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        pay(order, SandboxBarcodes.PAID, 2500);
+
+        JsonNode rejected = awaitResults(order, 2).get(1);
+        assertEquals("REJECTED", rejected.get("outcome").asText());
+        assertEquals("orderAmount", rejected.get("errors").get(0).get("field").asText());
+        assertTrue(rejected.get("msg").asText().contains("already used"), rejected.toString());
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
+    void refundsAreCheckedAgainstThePaidAmountAndNeverRepeated() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+
+        String first = "rf" + order.substring(2);
+        refund(order, first, 1000);
+        JsonNode refunded = awaitResults(order, 2).get(1);
+        assertEquals("REFUND", refunded.get("type").asText());
+        assertEquals("SUCCESS", refunded.get("outcome").asText());
+        assertEquals(first, refunded.get("refundNo").asText());
+
+        refund(order, "rx" + order.substring(2), 1200);
+        JsonNode tooMuch = awaitResults(order, 3).get(2);
+        assertEquals("REJECTED", tooMuch.get("outcome").asText());
+        assertTrue(tooMuch.get("msg").asText().contains("exceed"), tooMuch.toString());
+
+        refund(order, first, 1000);
+        awaitResults(order, 4);
+        assertEquals(1, refundCalls(order), "one refund call: the excess refused before calling, the repeat not sent");
+    }
+
+    @Test
+    void aRefundOfAnUnpaidOrderIsRejected() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.DECLINED, 2100);
+        assertEquals(List.of("FAILED/PAY_RESPONSE"), awaitOutcomes(order, 1));
+
+        refund(order, "rf" + order.substring(2), 100);
+        JsonNode rejected = awaitResults(order, 2).get(1);
+        assertEquals("REJECTED", rejected.get("outcome").asText());
+        assertTrue(rejected.get("msg").asText().contains("not paid"), rejected.toString());
+        assertEquals(0, refundCalls(order));
+    }
+
+    @Test
+    void theSweepSettlesAPaymentLeftUnknown() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        // as if the deadline had passed without an answer: UNKNOWN, due for the sweep
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("UPDATE payments SET state = 'UNKNOWN', "
+                        + "next_check_at = now() WHERE partner_order_no = ?")) {
+            update.setString(1, order);
+            assertEquals(1, update.executeUpdate());
+        }
+
+        await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state() == PaymentState.SUCCESS);
+        assertTrue(GatewayTestStack.sandbox().calls(ScanForPaySandbox.QUERY_PATH).stream()
+                .anyMatch(call -> order.equals(call.partnerOrderNo())), "settled by a query");
+    }
+
+    @Test
+    void aQueryCommandPublishesWhatTheProviderSays() throws Exception {
+        String unknown = newOrderNo();
+        send(unknown, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + unknown + "\"}");
+        assertEquals(List.of("NOT_FOUND/QUERY"), awaitOutcomes(unknown, 1));
+    }
+
+    private static long refundCalls(String order) {
+        return GatewayTestStack.sandbox().calls(ScanForPaySandbox.REFUND_PATH).stream()
+                .filter(call -> order.equals(call.partnerOrderNo())).count();
+    }
+
+    private static List<String> awaitOutcomes(String order, int count) throws IOException {
+        List<String> outcomes = new ArrayList<>();
+        for (JsonNode result : awaitResults(order, count)) {
+            outcomes.add(result.get("outcome").asText() + "/" + result.get("source").asText());
+        }
+        return outcomes;
+    }
+
+    private static List<JsonNode> awaitResults(String order, int count) throws IOException {
+        await().atMost(WAIT).until(() -> results.withKey(order).size() >= count);
+        List<JsonNode> parsed = new ArrayList<>();
+        for (Received record : results.withKey(order)) {
+            parsed.add(JSON.readTree(record.valueBytes()));
+        }
+        return parsed;
+    }
+
+    private static void pay(String order, String barcode, int amount) {
+        send(order, """
+                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":%d}""".formatted(order, barcode,
+                amount));
+    }
+
+    private static void refund(String order, String refundNo, int amount) {
+        send(order, """
+                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order,
+                refundNo, amount));
+    }
+
+    private static void send(String key, String value) {
+        kafka.send(COMMANDS, key, value);
+    }
+
+    static String newOrderNo() {
+        return "rs" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+}
