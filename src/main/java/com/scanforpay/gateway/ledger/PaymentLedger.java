@@ -1,7 +1,23 @@
 package com.scanforpay.gateway.ledger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -13,10 +29,86 @@ import javax.sql.DataSource;
  */
 public class PaymentLedger {
 
+    /** Longest reason the table holds ({@code last_reason varchar(200)}); longer ones are cut. */
+    private static final int MAX_REASON_LENGTH = 200;
+
+    private static final List<PaymentState> UNRESOLVED =
+            List.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING, PaymentState.UNKNOWN);
+
+    // A repeated order number changes nothing: ON CONFLICT DO NOTHING returns no row, and the caller reads the
+    // existing one. Concurrent admissions of one order are serialised by the primary key.
+    private static final String ADMIT_PAYMENT = """
+            INSERT INTO payments (partner_order_no, store_no, order_amount, barcode_fingerprint, state, pay_attempts,
+                next_check_at, deadline_at, sweep_until)
+            VALUES (?, ?, ?, ?, 'PAYING', 1, now() + ? * interval '1 millisecond',
+                now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond')
+            ON CONFLICT (partner_order_no) DO NOTHING
+            RETURNING *""";
+
+    private static final String FIND_PAYMENT = "SELECT * FROM payments WHERE partner_order_no = ?";
+
+    // A NULL next check (no duration bound) clears the schedule: now() + NULL is NULL.
+    private static final String MOVE = """
+            UPDATE payments SET state = ?, provider_order_no = COALESCE(?, provider_order_no),
+                last_reason = COALESCE(?, last_reason), final_result = COALESCE(?, final_result),
+                next_check_at = now() + CAST(? AS bigint) * interval '1 millisecond',
+                queries = queries + ?, pay_attempts = pay_attempts + ?, updated_at = now()
+            WHERE partner_order_no = ? AND state = ANY(?)""";
+
+    // SKIP LOCKED: rows another instance is claiming (or moving) right now are left to it, so concurrent claimers
+    // get disjoint sets; pushing next_check_at by the lease keeps them away until the claimer is done or dead.
+    private static final String CLAIM_DUE = """
+            UPDATE payments SET next_check_at = now() + ? * interval '1 millisecond'
+            WHERE partner_order_no IN (
+                SELECT partner_order_no FROM payments
+                WHERE next_check_at <= now() AND state IN ('PAYING', 'PENDING', 'CHECKING', 'UNKNOWN')
+                ORDER BY next_check_at
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *""";
+
+    private static final String COUNT_UNRESOLVED = """
+            SELECT state, count(*) FROM payments
+            WHERE state IN ('PAYING', 'PENDING', 'CHECKING', 'UNKNOWN')
+            GROUP BY state""";
+
+    private static final String FIND_REFUND = "SELECT * FROM refunds WHERE refund_no = ?";
+
+    // The row lock serialises the refunds of one order: each admission sees the rows of those admitted before.
+    private static final String LOCK_ORDER =
+            "SELECT state, order_amount FROM payments WHERE partner_order_no = ? FOR UPDATE";
+
+    // Everything not FAILED may still take money back: in progress and unknown refunds count.
+    private static final String REFUNDS_IN_USE = """
+            SELECT COALESCE(sum(amount), 0) FROM refunds
+            WHERE partner_order_no = ? AND state IN ('REFUNDING', 'PENDING', 'SUCCESS', 'UNKNOWN')""";
+
+    private static final String ADMIT_REFUND = """
+            INSERT INTO refunds (refund_no, partner_order_no, amount, state)
+            VALUES (?, ?, ?, 'REFUNDING')
+            ON CONFLICT (refund_no) DO NOTHING
+            RETURNING *""";
+
+    // Locks the refund first so its previous state is known: a refund already SUCCESS is never counted twice.
+    private static final String LOCK_REFUND =
+            "SELECT state, partner_order_no, amount FROM refunds WHERE refund_no = ? FOR UPDATE";
+
+    private static final String MOVE_REFUND = """
+            UPDATE refunds SET state = ?, final_result = COALESCE(?, final_result), updated_at = now()
+            WHERE refund_no = ? AND state = ANY(?)""";
+
+    // In SET, refunded_amount is the value before this update. No row if the order was paid elsewhere: no-op.
+    private static final String ADD_REFUNDED = """
+            UPDATE payments SET refunded_amount = refunded_amount + ?,
+                state = CASE WHEN refunded_amount + ? >= order_amount AND state = 'SUCCESS' THEN 'REFUNDED'
+                    ELSE state END,
+                updated_at = now()
+            WHERE partner_order_no = ?""";
+
     private final DataSource dataSource;
 
     public PaymentLedger(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
     /**
@@ -25,16 +117,72 @@ public class PaymentLedger {
      */
     public Admission admitPayment(String partnerOrderNo, String storeNo, int orderAmount, String barcode,
             Duration firstCheck, Duration deadline, Duration sweep) {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(partnerOrderNo, "partnerOrderNo");
+        Objects.requireNonNull(barcode, "barcode");
+        String fingerprint = fingerprint(barcode);
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement statement = connection.prepareStatement(ADMIT_PAYMENT)) {
+                statement.setString(1, partnerOrderNo);
+                statement.setString(2, storeNo);
+                statement.setInt(3, orderAmount);
+                statement.setString(4, fingerprint);
+                statement.setLong(5, firstCheck.toMillis());
+                statement.setLong(6, deadline.toMillis());
+                statement.setLong(7, sweep.toMillis());
+                try (ResultSet row = statement.executeQuery()) {
+                    if (row.next()) {
+                        return new Admission.Admitted(entry(row));
+                    }
+                }
+            }
+            LedgerEntry existing = findPayment(connection, partnerOrderNo)
+                    .orElseThrow(() -> new LedgerException("payment " + partnerOrderNo
+                            + " was neither admitted nor found"));
+            if (existing.orderAmount() != orderAmount) {
+                return new Admission.Conflict("orderAmount", "partnerOrderNo " + partnerOrderNo
+                        + " is already used by a payment of " + existing.orderAmount() + ", not " + orderAmount);
+            }
+            if (!existing.barcodeFingerprint().equals(fingerprint)) {
+                return new Admission.Conflict("barcode", "partnerOrderNo " + partnerOrderNo
+                        + " is already used by a payment with another barcode");
+            }
+            return new Admission.Existing(existing);
+        } catch (SQLException e) {
+            throw new LedgerException("could not admit payment " + partnerOrderNo, e);
+        }
     }
 
     public Optional<LedgerEntry> find(String partnerOrderNo) {
-        throw new UnsupportedOperationException("TODO");
+        try (Connection connection = dataSource.getConnection()) {
+            return findPayment(connection, partnerOrderNo);
+        } catch (SQLException e) {
+            throw new LedgerException("could not read payment " + partnerOrderNo, e);
+        }
     }
 
     /** Moves the payment to {@code to} if it is in one of {@code from}; false (and no change) otherwise. */
     public boolean move(String partnerOrderNo, Set<PaymentState> from, PaymentState to, PaymentUpdate update) {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(update, "update");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(MOVE)) {
+            statement.setString(1, to.name());
+            statement.setString(2, update.providerOrderNo());
+            statement.setString(3, truncate(update.reason()));
+            statement.setString(4, update.finalResult());
+            if (update.nextCheckIn() == null) {
+                statement.setNull(5, Types.BIGINT);
+            } else {
+                statement.setLong(5, update.nextCheckIn().toMillis());
+            }
+            statement.setInt(6, update.countQuery() ? 1 : 0);
+            statement.setInt(7, update.countPayAttempt() ? 1 : 0);
+            statement.setString(8, partnerOrderNo);
+            statement.setArray(9, states(connection, from));
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new LedgerException("could not move payment " + partnerOrderNo, e);
+        }
     }
 
     /**
@@ -42,25 +190,257 @@ public class PaymentLedger {
      * ahead so no other instance takes them meanwhile (FOR UPDATE SKIP LOCKED).
      */
     public List<LedgerEntry> claimDue(int limit, Duration lease) {
-        throw new UnsupportedOperationException("TODO");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(CLAIM_DUE)) {
+            statement.setLong(1, lease.toMillis());
+            statement.setInt(2, limit);
+            List<LedgerEntry> claimed = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    claimed.add(entry(row));
+                }
+            }
+            return claimed;
+        } catch (SQLException e) {
+            throw new LedgerException("could not claim due payments", e);
+        }
     }
 
     /** Records a refund as REFUNDING after checking it against the order, or reports why not. */
     public RefundAdmission admitRefund(String refundNo, String partnerOrderNo, int amount) {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(refundNo, "refundNo");
+        Objects.requireNonNull(partnerOrderNo, "partnerOrderNo");
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> admitRefund(connection, refundNo, partnerOrderNo, amount));
+        } catch (SQLException e) {
+            throw new LedgerException("could not admit refund " + refundNo, e);
+        }
     }
 
     public Optional<RefundEntry> findRefund(String refundNo) {
-        throw new UnsupportedOperationException("TODO");
+        try (Connection connection = dataSource.getConnection()) {
+            return findRefund(connection, refundNo);
+        } catch (SQLException e) {
+            throw new LedgerException("could not read refund " + refundNo, e);
+        }
     }
 
     /** Moves a refund; a refund reaching SUCCESS adds its amount to the order's refunded amount. */
     public boolean moveRefund(String refundNo, Set<RefundState> from, RefundState to, String finalResult) {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(to, "to");
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> moveRefund(connection, refundNo, from, to, finalResult));
+        } catch (SQLException e) {
+            throw new LedgerException("could not move refund " + refundNo, e);
+        }
     }
 
     /** Unresolved payments by state, for the metrics. */
     public java.util.Map<PaymentState, Long> countUnresolved() {
-        throw new UnsupportedOperationException("TODO");
+        Map<PaymentState, Long> counts = new EnumMap<>(PaymentState.class);
+        for (PaymentState state : UNRESOLVED) {
+            counts.put(state, 0L);
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(COUNT_UNRESOLVED);
+                ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                counts.put(PaymentState.valueOf(row.getString(1)), row.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new LedgerException("could not count unresolved payments", e);
+        }
+    }
+
+    private RefundAdmission admitRefund(Connection connection, String refundNo, String partnerOrderNo, int amount)
+            throws SQLException {
+        Optional<RefundEntry> known = findRefund(connection, refundNo);
+        if (known.isPresent()) {
+            return repeated(known.get(), partnerOrderNo, amount);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(LOCK_ORDER)) {
+            statement.setString(1, partnerOrderNo);
+            try (ResultSet row = statement.executeQuery()) {
+                // not in the ledger: paid through another system, the provider checks the refund
+                if (row.next()) {
+                    PaymentState state = PaymentState.valueOf(row.getString("state"));
+                    int orderAmount = row.getInt("order_amount");
+                    if (state == PaymentState.REFUNDED) {
+                        return new RefundAdmission.Refused("partnerOrderNo",
+                                "order " + partnerOrderNo + " is already fully refunded");
+                    }
+                    if (state != PaymentState.SUCCESS) {
+                        return new RefundAdmission.Refused("partnerOrderNo",
+                                "order " + partnerOrderNo + " is not paid (" + state + ")");
+                    }
+                    long inUse = refundsInUse(connection, partnerOrderNo);
+                    if (inUse + amount > orderAmount) {
+                        return new RefundAdmission.Refused("orderAmount", "refunds of order " + partnerOrderNo
+                                + " would exceed the paid amount " + orderAmount + ": " + inUse
+                                + " already refunded or in progress");
+                    }
+                }
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(ADMIT_REFUND)) {
+            statement.setString(1, refundNo);
+            statement.setString(2, partnerOrderNo);
+            statement.setInt(3, amount);
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    return new RefundAdmission.Admitted(refund(row));
+                }
+            }
+        }
+        // a concurrent admission of the same refundNo committed first
+        RefundEntry winner = findRefund(connection, refundNo)
+                .orElseThrow(() -> new LedgerException("refund " + refundNo + " was neither admitted nor found"));
+        return repeated(winner, partnerOrderNo, amount);
+    }
+
+    private static RefundAdmission repeated(RefundEntry known, String partnerOrderNo, int amount) {
+        if (known.partnerOrderNo().equals(partnerOrderNo) && known.amount() == amount) {
+            return new RefundAdmission.Existing(known);
+        }
+        return new RefundAdmission.Refused("refundNo",
+                "refundNo " + known.refundNo() + " was already used for another refund");
+    }
+
+    private static long refundsInUse(Connection connection, String partnerOrderNo) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(REFUNDS_IN_USE)) {
+            statement.setString(1, partnerOrderNo);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private static boolean moveRefund(Connection connection, String refundNo, Set<RefundState> from,
+            RefundState to, String finalResult) throws SQLException {
+        RefundState before;
+        String partnerOrderNo;
+        int amount;
+        try (PreparedStatement statement = connection.prepareStatement(LOCK_REFUND)) {
+            statement.setString(1, refundNo);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return false;
+                }
+                before = RefundState.valueOf(row.getString("state"));
+                partnerOrderNo = row.getString("partner_order_no");
+                amount = row.getInt("amount");
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(MOVE_REFUND)) {
+            statement.setString(1, to.name());
+            statement.setString(2, finalResult);
+            statement.setString(3, refundNo);
+            statement.setArray(4, states(connection, from));
+            if (statement.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        if (to == RefundState.SUCCESS && before != RefundState.SUCCESS) {
+            try (PreparedStatement statement = connection.prepareStatement(ADD_REFUNDED)) {
+                statement.setLong(1, amount);
+                statement.setLong(2, amount);
+                statement.setString(3, partnerOrderNo);
+                statement.executeUpdate();
+            }
+        }
+        return true;
+    }
+
+    private static Optional<LedgerEntry> findPayment(Connection connection, String partnerOrderNo)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(FIND_PAYMENT)) {
+            statement.setString(1, partnerOrderNo);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(entry(row)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<RefundEntry> findRefund(Connection connection, String refundNo) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(FIND_REFUND)) {
+            statement.setString(1, refundNo);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(refund(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Runs {@code work} in one transaction on {@code connection}, then restores its auto-commit. */
+    private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static Array states(Connection connection, Set<? extends Enum<?>> states) throws SQLException {
+        return connection.createArrayOf("varchar", states.stream().map(Enum::name).toArray());
+    }
+
+    private static LedgerEntry entry(ResultSet row) throws SQLException {
+        return new LedgerEntry(row.getString("partner_order_no"), row.getString("store_no"),
+                row.getInt("order_amount"), row.getString("barcode_fingerprint"),
+                PaymentState.valueOf(row.getString("state")), row.getString("provider_order_no"),
+                row.getInt("pay_attempts"), row.getInt("queries"), row.getString("last_reason"),
+                row.getString("final_result"), row.getLong("refunded_amount"), instant(row, "next_check_at"),
+                instant(row, "deadline_at"), instant(row, "sweep_until"), instant(row, "created_at"));
+    }
+
+    private static RefundEntry refund(ResultSet row) throws SQLException {
+        return new RefundEntry(row.getString("refund_no"), row.getString("partner_order_no"), row.getInt("amount"),
+                RefundState.valueOf(row.getString("state")), row.getString("final_result"),
+                instant(row, "created_at"));
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** Cuts a reason to what the column holds, never between the two halves of a surrogate pair. */
+    static String truncate(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_LENGTH) {
+            return reason;
+        }
+        int end = Character.isHighSurrogate(reason.charAt(MAX_REASON_LENGTH - 1))
+                ? MAX_REASON_LENGTH - 1 : MAX_REASON_LENGTH;
+        return reason.substring(0, end);
+    }
+
+    /** SHA-256 of the barcode's UTF-8 bytes, lowercase hex: repeats compare equal, the barcode is not stored. */
+    static String fingerprint(String barcode) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha256.digest(barcode.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
     }
 }

@@ -1,0 +1,593 @@
+package com.scanforpay.gateway.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.scanforpay.gateway.localstack.LocalPostgres;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jboss.logmanager.LogContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The ledger's semantics against a real PostgreSQL (the test JVM's shared server), migrated by the application's
+ * own Flyway scripts. Every test uses its own order and refund numbers; rows of other tests are never due (their
+ * first check is an hour away), so claims see only what a test made due.
+ */
+class PaymentLedgerTest {
+
+    private static final String BARCODE = "284447106610060508";
+    private static final String BARCODE_SHA256 = "ad004809b56f3e8046d6d0486f2c5e2d19c33a1ad90cf1c33b674d02e2c8a00a";
+    private static final String STORE = "100010000000002";
+    private static final Duration FIRST_CHECK = Duration.ofHours(1);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration SWEEP = Duration.ofHours(24);
+    private static final Duration LEASE = Duration.ofMinutes(1);
+    /** Far enough back that a test's due rows come before any other due row. */
+    private static final Duration LONG_AGO = Duration.ofDays(3650);
+
+    // Flyway logs every connection's full JDBC URL at INFO. Strong reference: the log manager keeps loggers weakly.
+    private static final java.util.logging.Logger FLYWAY_LOG = LogContext.getLogContext().getLogger("org.flywaydb");
+
+    private static DataSource dataSource;
+    private static PaymentLedger ledger;
+
+    @BeforeAll
+    static void migrate() {
+        FLYWAY_LOG.setLevel(Level.WARNING);
+        dataSource = dataSource(GatewayTestStack.postgres().jdbcUrl());
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        ledger = new PaymentLedger(dataSource);
+    }
+
+    @Test
+    void newOrderIsAdmittedAsPayingAndARepeatIsExisting() {
+        String order = orderNo();
+
+        Admission first = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+
+        LedgerEntry entry = assertInstanceOf(Admission.Admitted.class, first).entry();
+        assertEquals(order, entry.partnerOrderNo());
+        assertEquals(STORE, entry.storeNo());
+        assertEquals(2100, entry.orderAmount());
+        assertEquals(BARCODE_SHA256, entry.barcodeFingerprint(), "SHA-256 hex, never the barcode itself");
+        assertEquals(PaymentState.PAYING, entry.state());
+        assertEquals(1, entry.payAttempts());
+        assertEquals(0, entry.queries());
+        assertNull(entry.providerOrderNo());
+        assertNull(entry.lastReason());
+        assertNull(entry.finalResult());
+        assertEquals(0, entry.refundedAmount());
+        assertNotNull(entry.createdAt());
+        assertEquals(entry.createdAt().plus(FIRST_CHECK), entry.nextCheckAt(), "all from one now()");
+        assertEquals(entry.createdAt().plus(DEADLINE), entry.deadlineAt());
+        assertEquals(entry.createdAt().plus(SWEEP), entry.sweepUntil());
+
+        Admission repeat = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+        assertEquals(entry, assertInstanceOf(Admission.Existing.class, repeat).entry(), "unchanged by the repeat");
+        assertEquals(entry, ledger.find(order).orElseThrow());
+        assertTrue(ledger.find(orderNo()).isEmpty());
+    }
+
+    @Test
+    void storeNoMayBeAbsent() {
+        Admission admission = ledger.admitPayment(orderNo(), null, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+
+        assertNull(assertInstanceOf(Admission.Admitted.class, admission).entry().storeNo());
+    }
+
+    @Test
+    void sameOrderWithAnotherAmountIsAConflict() {
+        String order = orderNo();
+        admit(order, 2100);
+
+        Admission again = ledger.admitPayment(order, STORE, 2200, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+
+        Admission.Conflict conflict = assertInstanceOf(Admission.Conflict.class, again);
+        assertEquals("orderAmount", conflict.field());
+        assertEquals("partnerOrderNo " + order + " is already used by a payment of 2100, not 2200",
+                conflict.message());
+        assertEquals(2100, ledger.find(order).orElseThrow().orderAmount());
+    }
+
+    @Test
+    void sameOrderWithAnotherBarcodeIsAConflictThatNeverNamesTheBarcode() {
+        String order = orderNo();
+        admit(order, 2100);
+        String otherBarcode = "134000000000000002";
+
+        Admission again = ledger.admitPayment(order, STORE, 2100, otherBarcode, FIRST_CHECK, DEADLINE, SWEEP);
+
+        Admission.Conflict conflict = assertInstanceOf(Admission.Conflict.class, again);
+        assertEquals("barcode", conflict.field());
+        assertEquals("partnerOrderNo " + order + " is already used by a payment with another barcode",
+                conflict.message());
+        assertFalse(conflict.message().contains(otherBarcode));
+        assertFalse(conflict.message().contains(BARCODE));
+        assertEquals(BARCODE_SHA256, ledger.find(order).orElseThrow().barcodeFingerprint());
+    }
+
+    @Test
+    void concurrentAdmissionsFromTwoInstancesHaveExactlyOneWinner() throws Exception {
+        PaymentLedger first = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
+        PaymentLedger second = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
+        String order = orderNo();
+
+        List<Admission> admissions = concurrently(20, i -> (i % 2 == 0 ? first : second)
+                .admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP));
+
+        assertEquals(1, admissions.stream().filter(Admission.Admitted.class::isInstance).count());
+        assertEquals(19, admissions.stream().filter(Admission.Existing.class::isInstance).count());
+        assertEquals(1, ledger.find(order).orElseThrow().payAttempts());
+    }
+
+    @Test
+    void moveSucceedsOnlyFromTheExpectedStatesAndOnlyOnce() {
+        String order = orderNo();
+        admit(order, 2100);
+
+        assertFalse(ledger.move(order, Set.of(PaymentState.PENDING, PaymentState.CHECKING), PaymentState.SUCCESS,
+                PaymentUpdate.none()), "PAYING is not among the expected states");
+        assertEquals(PaymentState.PAYING, ledger.find(order).orElseThrow().state());
+
+        PaymentUpdate success = PaymentUpdate.none().withProviderOrderNo("2018072518060757")
+                .withFinalResult("{\"outcome\":\"SUCCESS\"}");
+        assertTrue(ledger.move(order, Set.of(PaymentState.PAYING, PaymentState.PENDING), PaymentState.SUCCESS,
+                success));
+        assertFalse(ledger.move(order, Set.of(PaymentState.PAYING, PaymentState.PENDING), PaymentState.SUCCESS,
+                success), "cannot move twice");
+        assertFalse(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.FAILED, PaymentUpdate.none()),
+                "a late path cannot move it backwards");
+        assertFalse(ledger.move(orderNo(), Set.of(PaymentState.PAYING), PaymentState.FAILED, PaymentUpdate.none()),
+                "unknown order");
+        assertFalse(ledger.move(order, Set.of(), PaymentState.FAILED, PaymentUpdate.none()));
+
+        LedgerEntry paid = ledger.find(order).orElseThrow();
+        assertEquals(PaymentState.SUCCESS, paid.state());
+        assertEquals("2018072518060757", paid.providerOrderNo());
+        assertNull(paid.nextCheckAt(), "no next check given: nothing more to ask");
+    }
+
+    @Test
+    void moveReschedulesAndCountsQueriesAndAttempts() {
+        String order = orderNo();
+        admit(order, 2100);
+        assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.PENDING,
+                PaymentUpdate.none().checkAgainIn(Duration.ofSeconds(5))));
+
+        Instant before = databaseNow();
+        assertTrue(ledger.move(order, Set.of(PaymentState.PENDING), PaymentState.PENDING,
+                PaymentUpdate.none().countingQuery().checkAgainIn(Duration.ofSeconds(4))));
+        Instant after = databaseNow();
+
+        LedgerEntry pending = ledger.find(order).orElseThrow();
+        assertEquals(PaymentState.PENDING, pending.state());
+        assertEquals(1, pending.queries());
+        assertEquals(1, pending.payAttempts());
+        assertFalse(pending.nextCheckAt().isBefore(before.plusSeconds(4)), pending.nextCheckAt().toString());
+        assertFalse(pending.nextCheckAt().isAfter(after.plusSeconds(4)), pending.nextCheckAt().toString());
+
+        assertTrue(ledger.move(order, Set.of(PaymentState.PENDING), PaymentState.CHECKING,
+                PaymentUpdate.none().countingQuery().countingPayAttempt().checkAgainIn(Duration.ofSeconds(3))));
+        LedgerEntry checking = ledger.find(order).orElseThrow();
+        assertEquals(2, checking.queries());
+        assertEquals(2, checking.payAttempts());
+
+        assertTrue(ledger.move(order, Set.of(PaymentState.CHECKING), PaymentState.UNKNOWN, PaymentUpdate.none()));
+        LedgerEntry unknown = ledger.find(order).orElseThrow();
+        assertNull(unknown.nextCheckAt(), "no duration clears the schedule");
+        assertEquals(2, unknown.queries(), "not counted");
+    }
+
+    @Test
+    void moveKeepsWhatAnUpdateLeavesOutAndCutsLongReasons() {
+        String order = orderNo();
+        admit(order, 2100);
+        assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.PENDING, PaymentUpdate.none()
+                .withProviderOrderNo("P-1").withReason("waiting").withFinalResult("{\"outcome\":\"PENDING\"}")
+                .checkAgainIn(Duration.ofSeconds(5))));
+
+        assertTrue(ledger.move(order, Set.of(PaymentState.PENDING), PaymentState.CHECKING,
+                PaymentUpdate.none().checkAgainIn(Duration.ofSeconds(5))));
+        LedgerEntry kept = ledger.find(order).orElseThrow();
+        assertEquals("P-1", kept.providerOrderNo());
+        assertEquals("waiting", kept.lastReason());
+        assertEquals("{\"outcome\":\"PENDING\"}", kept.finalResult());
+
+        String longReason = "timeout ".repeat(40);
+        assertTrue(ledger.move(order, Set.of(PaymentState.CHECKING), PaymentState.UNKNOWN,
+                PaymentUpdate.none().withReason(longReason).withFinalResult("{\"outcome\":\"UNKNOWN\"}")));
+        LedgerEntry unknown = ledger.find(order).orElseThrow();
+        assertEquals(longReason.substring(0, 200), unknown.lastReason());
+        assertEquals("{\"outcome\":\"UNKNOWN\"}", unknown.finalResult());
+        assertEquals("P-1", unknown.providerOrderNo());
+    }
+
+    @Test
+    void claimDueTakesOnlyDueUnresolvedPaymentsAndPushesThemByTheLease() {
+        Map<PaymentState, String> due = new java.util.EnumMap<>(PaymentState.class);
+        for (PaymentState state : List.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING,
+                PaymentState.UNKNOWN)) {
+            String order = orderNo();
+            admit(order, 100);
+            assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), state,
+                    PaymentUpdate.none().checkAgainIn(LONG_AGO.negated())));
+            due.put(state, order);
+        }
+        String notDue = orderNo();
+        admit(notDue, 100);
+        String unscheduled = orderNo();
+        admit(unscheduled, 100);
+        ledger.move(unscheduled, Set.of(PaymentState.PAYING), PaymentState.PENDING, PaymentUpdate.none());
+        Set<String> finals = new HashSet<>();
+        for (PaymentState state : List.of(PaymentState.SUCCESS, PaymentState.FAILED, PaymentState.REFUNDED)) {
+            String order = orderNo();
+            admit(order, 100);
+            // a final row that still carries a past next check is never claimed
+            assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), state,
+                    PaymentUpdate.none().checkAgainIn(LONG_AGO.negated())));
+            finals.add(order);
+        }
+
+        Instant before = databaseNow();
+        List<LedgerEntry> claimed = ledger.claimDue(1000, LEASE);
+        Instant after = databaseNow();
+
+        Set<String> claimedOrders = orders(claimed);
+        assertTrue(claimedOrders.containsAll(due.values()), claimedOrders.toString());
+        assertFalse(claimedOrders.contains(notDue));
+        assertFalse(claimedOrders.contains(unscheduled));
+        assertTrue(finals.stream().noneMatch(claimedOrders::contains), "final states are never claimed");
+        for (LedgerEntry entry : claimed) {
+            assertFalse(entry.state().isFinal(), entry.toString());
+            assertFalse(entry.nextCheckAt().isBefore(before.plus(LEASE)), "pushed by the lease");
+            assertFalse(entry.nextCheckAt().isAfter(after.plus(LEASE)));
+        }
+        assertEquals(PaymentState.CHECKING, claimed.stream()
+                .filter(entry -> entry.partnerOrderNo().equals(due.get(PaymentState.CHECKING)))
+                .findFirst().orElseThrow().state(), "entries are the rows as claimed");
+
+        assertTrue(orders(ledger.claimDue(1000, LEASE)).stream().noneMatch(due::containsValue),
+                "leased: not due again until the lease ends");
+    }
+
+    @Test
+    void claimDueTakesTheEarliestFirstUpToTheLimit() {
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String order = orderNo();
+            admit(order, 100);
+            // earliest first: LONG_AGO, then 1 and 2 seconds later
+            assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.PENDING,
+                    PaymentUpdate.none().checkAgainIn(LONG_AGO.negated().plusSeconds(i))));
+            orders.add(order);
+        }
+
+        assertEquals(Set.of(orders.get(0), orders.get(1)), orders(ledger.claimDue(2, LEASE)));
+        assertEquals(orders.get(2), ledger.claimDue(1, LEASE).get(0).partnerOrderNo());
+    }
+
+    @Test
+    void concurrentClaimersFromTwoInstancesGetDisjointSets() throws Exception {
+        PaymentLedger first = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
+        PaymentLedger second = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
+        Set<String> due = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            String order = orderNo();
+            admit(order, 100);
+            assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.PENDING,
+                    PaymentUpdate.none().checkAgainIn(LONG_AGO.negated())));
+            due.add(order);
+        }
+
+        // each claimer takes small batches until nothing is due
+        List<List<String>> claims = concurrently(4, i -> {
+            PaymentLedger instance = i % 2 == 0 ? first : second;
+            List<String> mine = new ArrayList<>();
+            List<LedgerEntry> batch;
+            while (!(batch = instance.claimDue(3, LEASE)).isEmpty()) {
+                batch.forEach(entry -> mine.add(entry.partnerOrderNo()));
+            }
+            return mine;
+        });
+
+        List<String> all = claims.stream().flatMap(List::stream).toList();
+        assertEquals(all.size(), new HashSet<>(all).size(), "no payment claimed twice: " + claims);
+        assertTrue(all.containsAll(due));
+    }
+
+    @Test
+    void refundIsRefusedWhileTheOrderIsNotPaid() {
+        String order = orderNo();
+        admit(order, 2100);
+
+        RefundAdmission paying = ledger.admitRefund(refundNo(), order, 100);
+        assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is not paid (PAYING)"),
+                paying);
+
+        ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.FAILED, PaymentUpdate.none());
+        String refundNo = refundNo();
+        assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is not paid (FAILED)"),
+                ledger.admitRefund(refundNo, order, 100));
+        assertTrue(ledger.findRefund(refundNo).isEmpty(), "a refused refund leaves no row");
+    }
+
+    @Test
+    void refundIsRefusedWhenRefundsInProgressOrDoneWouldExceedThePaidAmount() {
+        String order = paid(2100);
+        String done = refundNo();
+        String processing = refundNo();
+        admitted(ledger.admitRefund(done, order, 500));
+        assertTrue(ledger.moveRefund(done, Set.of(RefundState.REFUNDING), RefundState.SUCCESS, null));
+        admitted(ledger.admitRefund(processing, order, 500));
+        assertTrue(ledger.moveRefund(processing, Set.of(RefundState.REFUNDING), RefundState.PENDING, null));
+        String unknown = refundNo();
+        admitted(ledger.admitRefund(unknown, order, 500));
+        assertTrue(ledger.moveRefund(unknown, Set.of(RefundState.REFUNDING), RefundState.UNKNOWN, null));
+        admitted(ledger.admitRefund(refundNo(), order, 500)); // still REFUNDING
+
+        RefundAdmission tooMuch = ledger.admitRefund(refundNo(), order, 101);
+
+        assertEquals(new RefundAdmission.Refused("orderAmount", "refunds of order " + order
+                + " would exceed the paid amount 2100: 2000 already refunded or in progress"), tooMuch);
+        admitted(ledger.admitRefund(refundNo(), order, 100)); // exactly what is left
+        assertInstanceOf(RefundAdmission.Refused.class, ledger.admitRefund(refundNo(), order, 1));
+    }
+
+    @Test
+    void failedRefundsDoNotCount() {
+        String order = paid(1000);
+        String failed = refundNo();
+        admitted(ledger.admitRefund(failed, order, 1000));
+        assertTrue(ledger.moveRefund(failed, Set.of(RefundState.REFUNDING), RefundState.FAILED, "{\"failed\":1}"));
+
+        RefundEntry again = admitted(ledger.admitRefund(refundNo(), order, 1000));
+
+        assertEquals(RefundState.REFUNDING, again.state());
+        assertEquals(0, ledger.find(order).orElseThrow().refundedAmount());
+    }
+
+    @Test
+    void repeatedRefundNoIsExistingForTheSameRefundAndRefusedForAnother() {
+        String order = paid(2100);
+        String other = paid(2100);
+        String refundNo = refundNo();
+        RefundEntry first = admitted(ledger.admitRefund(refundNo, order, 300));
+        assertEquals(refundNo, first.refundNo());
+        assertEquals(order, first.partnerOrderNo());
+        assertEquals(300, first.amount());
+        assertNull(first.finalResult());
+        assertNotNull(first.createdAt());
+
+        assertEquals(new RefundAdmission.Existing(first), ledger.admitRefund(refundNo, order, 300));
+        RefundAdmission.Refused refused = new RefundAdmission.Refused("refundNo",
+                "refundNo " + refundNo + " was already used for another refund");
+        assertEquals(refused, ledger.admitRefund(refundNo, order, 400));
+        assertEquals(refused, ledger.admitRefund(refundNo, other, 300));
+
+        assertTrue(ledger.moveRefund(refundNo, Set.of(RefundState.REFUNDING), RefundState.SUCCESS, "{\"ok\":1}"));
+        RefundAdmission afterSuccess = ledger.admitRefund(refundNo, order, 300);
+        RefundEntry known = assertInstanceOf(RefundAdmission.Existing.class, afterSuccess).entry();
+        assertEquals(RefundState.SUCCESS, known.state());
+        assertEquals("{\"ok\":1}", known.finalResult(), "republished for the repeat");
+    }
+
+    @Test
+    void refundOfAnOrderUnknownToTheLedgerIsAdmitted() {
+        String order = orderNo();
+        String refundNo = refundNo();
+
+        RefundEntry entry = admitted(ledger.admitRefund(refundNo, order, 999_999));
+
+        assertEquals(RefundState.REFUNDING, entry.state());
+        assertEquals(entry, ledger.findRefund(refundNo).orElseThrow());
+        assertTrue(ledger.moveRefund(refundNo, Set.of(RefundState.REFUNDING), RefundState.SUCCESS, null),
+                "success of a refund paid elsewhere: nothing to add to");
+        assertTrue(ledger.find(order).isEmpty());
+        assertTrue(ledger.findRefund(refundNo()).isEmpty());
+    }
+
+    @Test
+    void concurrentRefundsNeverExceedThePaidAmount() throws Exception {
+        PaymentLedger first = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
+        PaymentLedger second = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
+        String order = paid(2100);
+
+        List<RefundAdmission> admissions = concurrently(10,
+                i -> (i % 2 == 0 ? first : second).admitRefund(refundNo(), order, 300));
+
+        assertEquals(7, admissions.stream().filter(RefundAdmission.Admitted.class::isInstance).count(),
+                admissions.toString());
+        assertEquals(3, admissions.stream().filter(RefundAdmission.Refused.class::isInstance).count());
+    }
+
+    @Test
+    void successfulRefundsAddUpAndAFullRefundMakesThePaymentRefunded() {
+        String order = paid(2100);
+        String part = refundNo();
+        String rest = refundNo();
+        admitted(ledger.admitRefund(part, order, 1000));
+        admitted(ledger.admitRefund(rest, order, 1100));
+
+        assertTrue(ledger.moveRefund(part, Set.of(RefundState.REFUNDING), RefundState.PENDING, null));
+        assertFalse(ledger.moveRefund(part, Set.of(RefundState.REFUNDING), RefundState.PENDING, null),
+                "cannot move twice");
+        assertTrue(ledger.moveRefund(part, Set.of(RefundState.PENDING), RefundState.SUCCESS, "{\"part\":1}"));
+        LedgerEntry partly = ledger.find(order).orElseThrow();
+        assertEquals(1000, partly.refundedAmount());
+        assertEquals(PaymentState.SUCCESS, partly.state(), "partly refunded: still paid");
+        assertEquals("{\"part\":1}", ledger.findRefund(part).orElseThrow().finalResult());
+
+        assertTrue(ledger.moveRefund(part, Set.of(RefundState.SUCCESS), RefundState.SUCCESS, null),
+                "a refund already SUCCESS may be moved again");
+        assertEquals(1000, ledger.find(order).orElseThrow().refundedAmount(), "but is never counted twice");
+        assertEquals("{\"part\":1}", ledger.findRefund(part).orElseThrow().finalResult(), "kept by COALESCE");
+
+        assertTrue(ledger.moveRefund(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING), RefundState.SUCCESS,
+                null));
+        LedgerEntry refunded = ledger.find(order).orElseThrow();
+        assertEquals(2100, refunded.refundedAmount());
+        assertEquals(PaymentState.REFUNDED, refunded.state());
+        assertFalse(ledger.moveRefund(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING),
+                RefundState.SUCCESS, null));
+        assertFalse(ledger.moveRefund(refundNo(), Set.of(RefundState.REFUNDING), RefundState.SUCCESS, null),
+                "unknown refund");
+
+        assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is already fully refunded"),
+                ledger.admitRefund(refundNo(), order, 1));
+    }
+
+    @Test
+    void countUnresolvedCountsEachUnresolvedStateAndZeroForNone() throws Exception {
+        String database = "ledger_count_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        }
+        String url = GatewayTestStack.postgres().jdbcUrl();
+        DataSource fresh = dataSource(url.substring(0, url.lastIndexOf('/') + 1) + database);
+        Flyway.configure().dataSource(fresh).load().migrate();
+        PaymentLedger empty = new PaymentLedger(fresh);
+
+        assertEquals(Map.of(PaymentState.PAYING, 0L, PaymentState.PENDING, 0L, PaymentState.CHECKING, 0L,
+                PaymentState.UNKNOWN, 0L), empty.countUnresolved());
+
+        for (PaymentState state : List.of(PaymentState.PAYING, PaymentState.PAYING, PaymentState.PENDING,
+                PaymentState.UNKNOWN, PaymentState.SUCCESS, PaymentState.FAILED)) {
+            String order = orderNo();
+            assertInstanceOf(Admission.Admitted.class,
+                    empty.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP));
+            empty.move(order, Set.of(PaymentState.PAYING), state, PaymentUpdate.none());
+        }
+
+        assertEquals(Map.of(PaymentState.PAYING, 2L, PaymentState.PENDING, 1L, PaymentState.CHECKING, 0L,
+                PaymentState.UNKNOWN, 1L), empty.countUnresolved());
+    }
+
+    @Test
+    void storeFailuresNameTheOrderOnly() {
+        PaymentLedger unreachable = new PaymentLedger(dataSource("jdbc:postgresql://127.0.0.1:1/postgres"));
+        String order = orderNo();
+
+        LedgerException admit = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+                () -> unreachable.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP));
+        assertEquals("could not admit payment " + order, admit.getMessage());
+        assertInstanceOf(SQLException.class, admit.getCause());
+        LedgerException refund = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+                () -> unreachable.admitRefund("r-1", order, 100));
+        assertEquals("could not admit refund r-1", refund.getMessage());
+    }
+
+    // --- helpers
+
+    private static LedgerEntry admit(String order, int amount) {
+        return assertInstanceOf(Admission.Admitted.class,
+                ledger.admitPayment(order, STORE, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP)).entry();
+    }
+
+    /** A new order, paid. */
+    private static String paid(int amount) {
+        String order = orderNo();
+        admit(order, amount);
+        assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none()));
+        return order;
+    }
+
+    private static RefundEntry admitted(RefundAdmission admission) {
+        return assertInstanceOf(RefundAdmission.Admitted.class, admission).entry();
+    }
+
+    private static Set<String> orders(List<LedgerEntry> entries) {
+        return entries.stream().map(LedgerEntry::partnerOrderNo).collect(Collectors.toSet());
+    }
+
+    /** 32 characters, unique per call. */
+    private static String orderNo() {
+        return "p" + UUID.randomUUID().toString().replace("-", "").substring(1);
+    }
+
+    private static String refundNo() {
+        return "r" + UUID.randomUUID().toString().replace("-", "").substring(1);
+    }
+
+    /** Runs {@code task} on {@code threads} threads released at once; the results in thread order. */
+    private static <T> List<T> concurrently(int threads, IndexedTask<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int index = i;
+                Callable<T> call = () -> {
+                    ready.countDown();
+                    go.await();
+                    return task.run(index);
+                };
+                futures.add(pool.submit(call));
+            }
+            assertTrue(ready.await(30, TimeUnit.SECONDS));
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Instant databaseNow() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT now()");
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getObject(1, OffsetDateTime.class).toInstant();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static DataSource dataSource(String url) {
+        LocalPostgres postgres = GatewayTestStack.postgres();
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(url);
+        source.setUser(postgres.username());
+        source.setPassword(postgres.password());
+        return source;
+    }
+
+    @FunctionalInterface
+    private interface IndexedTask<T> {
+        T run(int index) throws Exception;
+    }
+}
