@@ -39,9 +39,9 @@ public class PaymentLedger {
     // existing one. Concurrent admissions of one order are serialised by the primary key.
     private static final String ADMIT_PAYMENT = """
             INSERT INTO payments (partner_order_no, store_no, order_amount, barcode_fingerprint, state, pay_attempts,
-                next_check_at, deadline_at, sweep_until)
+                next_check_at, deadline_at, sweep_until, pay_command)
             VALUES (?, ?, ?, ?, 'PAYING', 1, now() + ? * interval '1 millisecond',
-                now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond')
+                now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond', ?)
             ON CONFLICT (partner_order_no) DO NOTHING
             RETURNING *""";
 
@@ -52,8 +52,11 @@ public class PaymentLedger {
             UPDATE payments SET state = ?, provider_order_no = COALESCE(?, provider_order_no),
                 last_reason = COALESCE(?, last_reason), final_result = COALESCE(?, final_result),
                 next_check_at = now() + CAST(? AS bigint) * interval '1 millisecond',
-                queries = queries + ?, pay_attempts = pay_attempts + ?, updated_at = now()
+                queries = queries + ?, pay_attempts = pay_attempts + ?, updated_at = now(),
+                pay_command = CASE WHEN ? THEN NULL ELSE pay_command END
             WHERE partner_order_no = ? AND state = ANY(?)""";
+
+    private static final String PAY_COMMAND = "SELECT pay_command FROM payments WHERE partner_order_no = ?";
 
     // SKIP LOCKED: rows another instance is claiming (or moving) right now are left to it, so concurrent claimers
     // get disjoint sets; pushing next_check_at by the lease keeps them away until the claimer is done or dead.
@@ -113,10 +116,11 @@ public class PaymentLedger {
 
     /**
      * Records a new payment as PAYING (one attempt, deadline now + {@code deadline}, sweep until now +
-     * {@code sweep}, first check at now + {@code firstCheck}), or reports the existing one.
+     * {@code sweep}, first check at now + {@code firstCheck}), or reports the existing one. {@code payCommand}
+     * (the command as received) is kept only until the payment is final or UNKNOWN.
      */
     public Admission admitPayment(String partnerOrderNo, String storeNo, int orderAmount, String barcode,
-            Duration firstCheck, Duration deadline, Duration sweep) {
+            Duration firstCheck, Duration deadline, Duration sweep, String payCommand) {
         Objects.requireNonNull(partnerOrderNo, "partnerOrderNo");
         Objects.requireNonNull(barcode, "barcode");
         String fingerprint = fingerprint(barcode);
@@ -129,6 +133,7 @@ public class PaymentLedger {
                 statement.setLong(5, firstCheck.toMillis());
                 statement.setLong(6, deadline.toMillis());
                 statement.setLong(7, sweep.toMillis());
+                statement.setString(8, payCommand);
                 try (ResultSet row = statement.executeQuery()) {
                     if (row.next()) {
                         return new Admission.Admitted(entry(row));
@@ -177,11 +182,26 @@ public class PaymentLedger {
             }
             statement.setInt(6, update.countQuery() ? 1 : 0);
             statement.setInt(7, update.countPayAttempt() ? 1 : 0);
-            statement.setString(8, partnerOrderNo);
-            statement.setArray(9, states(connection, from));
+            // the customer's payment code is needed only for the one re-send, never past the deadline
+            statement.setBoolean(8, to.isFinal() || to == PaymentState.UNKNOWN);
+            statement.setString(9, partnerOrderNo);
+            statement.setArray(10, states(connection, from));
             return statement.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new LedgerException("could not move payment " + partnerOrderNo, e);
+        }
+    }
+
+    /** The pay command as received, while the payment is unresolved (for the one permitted re-send). */
+    public Optional<String> payCommand(String partnerOrderNo) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(PAY_COMMAND)) {
+            statement.setString(1, partnerOrderNo);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("could not read the pay command of " + partnerOrderNo, e);
         }
     }
 

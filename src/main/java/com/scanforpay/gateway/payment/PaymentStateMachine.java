@@ -198,7 +198,8 @@ public final class PaymentStateMachine {
             return timing.queryInterval();
         }
         Duration next = timing.queryInterval().multipliedBy(1L << Math.min(entry.queries(), 4));
-        return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF.max(timing.queryInterval()) : next;
+        Duration cap = MAX_BACKOFF.compareTo(timing.queryInterval()) > 0 ? MAX_BACKOFF : timing.queryInterval();
+        return next.compareTo(cap) > 0 ? cap : next;
     }
 
     /** The sweep's next query, or none once the sweep is over (the payment then waits for an operator). */

@@ -46,6 +46,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class PaymentLedgerTest {
 
     private static final String BARCODE = "284447106610060508";
+    private static final String PAY_COMMAND = "{\"type\":\"PAY\"}";
     private static final String BARCODE_SHA256 = "ad004809b56f3e8046d6d0486f2c5e2d19c33a1ad90cf1c33b674d02e2c8a00a";
     private static final String STORE = "100010000000002";
     private static final Duration FIRST_CHECK = Duration.ofHours(1);
@@ -73,7 +74,7 @@ class PaymentLedgerTest {
     void newOrderIsAdmittedAsPayingAndARepeatIsExisting() {
         String order = orderNo();
 
-        Admission first = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+        Admission first = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         LedgerEntry entry = assertInstanceOf(Admission.Admitted.class, first).entry();
         assertEquals(order, entry.partnerOrderNo());
@@ -92,7 +93,7 @@ class PaymentLedgerTest {
         assertEquals(entry.createdAt().plus(DEADLINE), entry.deadlineAt());
         assertEquals(entry.createdAt().plus(SWEEP), entry.sweepUntil());
 
-        Admission repeat = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+        Admission repeat = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
         assertEquals(entry, assertInstanceOf(Admission.Existing.class, repeat).entry(), "unchanged by the repeat");
         assertEquals(entry, ledger.find(order).orElseThrow());
         assertTrue(ledger.find(orderNo()).isEmpty());
@@ -100,7 +101,7 @@ class PaymentLedgerTest {
 
     @Test
     void storeNoMayBeAbsent() {
-        Admission admission = ledger.admitPayment(orderNo(), null, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+        Admission admission = ledger.admitPayment(orderNo(), null, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         assertNull(assertInstanceOf(Admission.Admitted.class, admission).entry().storeNo());
     }
@@ -110,7 +111,7 @@ class PaymentLedgerTest {
         String order = orderNo();
         admit(order, 2100);
 
-        Admission again = ledger.admitPayment(order, STORE, 2200, BARCODE, FIRST_CHECK, DEADLINE, SWEEP);
+        Admission again = ledger.admitPayment(order, STORE, 2200, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         Admission.Conflict conflict = assertInstanceOf(Admission.Conflict.class, again);
         assertEquals("orderAmount", conflict.field());
@@ -125,7 +126,7 @@ class PaymentLedgerTest {
         admit(order, 2100);
         String otherBarcode = "134000000000000002";
 
-        Admission again = ledger.admitPayment(order, STORE, 2100, otherBarcode, FIRST_CHECK, DEADLINE, SWEEP);
+        Admission again = ledger.admitPayment(order, STORE, 2100, otherBarcode, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         Admission.Conflict conflict = assertInstanceOf(Admission.Conflict.class, again);
         assertEquals("barcode", conflict.field());
@@ -143,7 +144,7 @@ class PaymentLedgerTest {
         String order = orderNo();
 
         List<Admission> admissions = concurrently(20, i -> (i % 2 == 0 ? first : second)
-                .admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP));
+                .admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
 
         assertEquals(1, admissions.stream().filter(Admission.Admitted.class::isInstance).count());
         assertEquals(19, admissions.stream().filter(Admission.Existing.class::isInstance).count());
@@ -484,7 +485,7 @@ class PaymentLedgerTest {
                 PaymentState.UNKNOWN, PaymentState.SUCCESS, PaymentState.FAILED)) {
             String order = orderNo();
             assertInstanceOf(Admission.Admitted.class,
-                    empty.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP));
+                    empty.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
             empty.move(order, Set.of(PaymentState.PAYING), state, PaymentUpdate.none());
         }
 
@@ -498,7 +499,7 @@ class PaymentLedgerTest {
         String order = orderNo();
 
         LedgerException admit = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
-                () -> unreachable.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP));
+                () -> unreachable.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
         assertEquals("could not admit payment " + order, admit.getMessage());
         assertInstanceOf(SQLException.class, admit.getCause());
         LedgerException refund = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
@@ -510,7 +511,7 @@ class PaymentLedgerTest {
 
     private static LedgerEntry admit(String order, int amount) {
         return assertInstanceOf(Admission.Admitted.class,
-                ledger.admitPayment(order, STORE, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP)).entry();
+                ledger.admitPayment(order, STORE, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND)).entry();
     }
 
     /** A new order, paid. */
@@ -589,5 +590,17 @@ class PaymentLedgerTest {
     @FunctionalInterface
     private interface IndexedTask<T> {
         T run(int index) throws Exception;
+    }
+
+    @Test
+    void thePayCommandIsKeptWhileUnresolvedAndClearedOnceFinal() {
+        String order = orderNo();
+        ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        assertEquals(PAY_COMMAND, ledger.payCommand(order).orElseThrow());
+
+        ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.CHECKING, PaymentUpdate.none());
+        assertEquals(PAY_COMMAND, ledger.payCommand(order).orElseThrow(), "kept for the one re-send");
+        ledger.move(order, Set.of(PaymentState.CHECKING), PaymentState.UNKNOWN, PaymentUpdate.none());
+        assertTrue(ledger.payCommand(order).isEmpty(), "no customer payment code kept past the deadline");
     }
 }
