@@ -38,7 +38,7 @@ public interface ScanForPayConfig {
      * How long publishing a result may take before it counts as failed (Kafka's delivery timeout): the notify
      * callback then answers 503, a command batch is delivered again.
      */
-    @WithDefault("15s")
+    @WithDefault("10s")
     Duration publishTimeout();
 
     /** Notify callbacks. */

@@ -24,8 +24,9 @@ public interface IdempotencyConfig {
 
     /**
      * How long a claim holds before it counts as abandoned by a crashed claimer and may be taken over. Longer than
-     * the Kafka producer's delivery timeout (2 minutes by default), so a live publisher is never overtaken.
+     * the results producer's delivery timeout ({@code scanforpay.publish-timeout}, 10 s), so a live publisher is
+     * never overtaken; short, because a result claimed by a dead instance waits this long.
      */
-    @WithDefault("2m")
+    @WithDefault("20s")
     Duration claimLease();
 }

@@ -37,7 +37,6 @@ public class PaymentCommandRoute extends RouteBuilder {
     private static final String PAY = "direct:pay-command";
     private static final String QUERY = "direct:query-command";
     private static final String REFUND = "direct:refund-command";
-    private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
 
     @Inject
     ScanForPayConfig config;
@@ -60,12 +59,9 @@ public class PaymentCommandRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        // The flow's one policy. Another path is publishing this very result: wait (without a thread) until it is
-        // done or released, then publish or drop it as a repeat; only a claim left by a crash lasts the lease.
-        // Anything else fails the batch, which is then delivered again: every step is safe to repeat.
-        onException(ResultBeingPublishedException.class)
-                .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
-                .maximumRedeliveries((int) (idempotency.claimLease().toMillis() / CLAIM_RETRY.toMillis()) + 1);
+        // The flow's one policy. Anything else fails the batch, which is then delivered again: every step is
+        // safe to repeat (the ledger turns a repeated PAY into a query or a republished result).
+        PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
 
         from(commandsUri()).routeId("payment-commands")
                 .process(new CommandBatchDispatcher(getCamelContext(), parser, COMMAND, REJECT))

@@ -27,7 +27,6 @@ public class PaymentResolutionRoute extends RouteBuilder {
     private static final String RESOLVE = "direct:resolve-payment";
     private static final String ENTRY = "scanforpay.ledgerEntry";
     private static final String RESENT = "scanforpay.paySentAgain";
-    private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
 
     @Inject
     ScanForPayConfig config;
@@ -48,11 +47,9 @@ public class PaymentResolutionRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        // The flow's one policy: as for commands, wait for a result another path is publishing. Anything else is
-        // logged by Camel and retried by the schedule: the claim moved the payment's next query one lease ahead.
-        onException(ResultBeingPublishedException.class)
-                .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
-                .maximumRedeliveries((int) (idempotency.claimLease().toMillis() / CLAIM_RETRY.toMillis()) + 1);
+        // The flow's one policy, as for commands. Anything else is logged by Camel and retried by the schedule:
+        // the claim moved the payment's next query one lease ahead.
+        PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
 
         long tick = config.pending().resolverTick().toMillis();
         from("timer:payment-resolution?period=" + tick + "&delay=" + tick).routeId("payment-resolution")

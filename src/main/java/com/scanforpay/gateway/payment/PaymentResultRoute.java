@@ -7,6 +7,7 @@ import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
@@ -31,6 +32,7 @@ public class PaymentResultRoute extends RouteBuilder {
     private static final String PUBLISH_ONCE = "direct:publish-result-once";
     private static final String SEND = "direct:send-result";
     private static final String RESULT_KEY = "scanforpay.resultKey";
+    private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
 
     @Inject
     ScanForPayConfig config;
@@ -78,6 +80,17 @@ public class PaymentResultRoute extends RouteBuilder {
                         + "&maxBlockMs=" + config.publishTimeout().toMillis()
                         + "&keySerializer=" + StringSerializer.class.getName()
                         + "&valueSerializer=" + ByteArraySerializer.class.getName());
+    }
+
+    /**
+     * The policy of every flow that publishes results: a result that another path is publishing right now is
+     * tried again every 250 ms, without holding a thread, until it is published there (then dropped here as a
+     * repeat) or released; only a claim left by a crash lasts the whole lease.
+     */
+    static void retryWhileBeingPublishedElsewhere(RouteBuilder flow, Duration claimLease) {
+        flow.onException(ResultBeingPublishedException.class)
+                .redeliveryDelay(CLAIM_RETRY.toMillis()).asyncDelayedRedelivery()
+                .maximumRedeliveries((int) (claimLease.toMillis() / CLAIM_RETRY.toMillis()) + 1);
     }
 
     /** One key per payment outcome: {@code partnerOrderNo/type/outcome}. */

@@ -113,6 +113,9 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
         return Map.ofEntries(
                 Map.entry("SCANFORPAY_PENDING_FIRST_QUERY_DELAY", "1s"),
                 Map.entry("SCANFORPAY_PENDING_QUERY_INTERVAL", "500ms"),
+                // a claim left by a killed instance is taken over after 5 s, not 20 s
+                Map.entry("SCANFORPAY_PUBLISH_TIMEOUT", "3s"),
+                Map.entry("SCANFORPAY_IDEMPOTENCY_CLAIM_LEASE", "5s"),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker().bootstrapServers()),
                 Map.entry("SCANFORPAY_BASE_URL", sandbox().baseUrl()),
                 Map.entry("SCANFORPAY_PARTNER_NO", PARTNER_NO),
