@@ -180,8 +180,11 @@ public final class PaymentStateMachine {
             return unknown(entry, payment, reason, reqMsgId, now);
         }
         PaymentState next = entry.state() == PaymentState.PENDING ? PaymentState.PENDING : PaymentState.CHECKING;
+        // the last query falls on the deadline, so UNKNOWN is published on time, not up to a back-off later
+        Duration untilDeadline = Duration.between(now, entry.deadlineAt());
+        Duration wait = backoff(entry).compareTo(untilDeadline) > 0 ? untilDeadline : backoff(entry);
         return new Step(EnumSet.of(entry.state()), next,
-                PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(backoff(entry)), null, false);
+                PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(wait), null, false);
     }
 
     private Step unknown(LedgerEntry entry, PaymentCommand payment, String reason, String reqMsgId, Instant now) {
