@@ -54,7 +54,7 @@ public class PaymentLedger {
                 next_check_at = now() + CAST(? AS bigint) * interval '1 millisecond',
                 queries = queries + ?, pay_attempts = pay_attempts + ?, updated_at = now(),
                 pay_command = CASE WHEN ? THEN NULL ELSE pay_command END
-            WHERE partner_order_no = ? AND state = ANY(?)""";
+            WHERE partner_order_no = ? AND state = ANY(?) AND (CAST(? AS integer) IS NULL OR pay_attempts = ?)""";
 
     private static final String PAY_COMMAND = "SELECT pay_command FROM payments WHERE partner_order_no = ?";
 
@@ -186,6 +186,13 @@ public class PaymentLedger {
             statement.setBoolean(8, to.isFinal() || to == PaymentState.UNKNOWN);
             statement.setString(9, partnerOrderNo);
             statement.setArray(10, states(connection, from));
+            if (update.onlyAtAttempt() == null) {
+                statement.setNull(11, Types.INTEGER);
+                statement.setNull(12, Types.INTEGER);
+            } else {
+                statement.setInt(11, update.onlyAtAttempt());
+                statement.setInt(12, update.onlyAtAttempt());
+            }
             return statement.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new LedgerException("could not move payment " + partnerOrderNo, e);

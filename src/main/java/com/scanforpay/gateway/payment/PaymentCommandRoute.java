@@ -79,7 +79,7 @@ public class PaymentCommandRoute extends RouteBuilder {
                 .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
                     .to(ProviderCallRoute.CALL)
                     .process(exchange -> exchange.getMessage().setBody(progress.apply(command(exchange)
-                            .partnerOrderNo(), machine.afterPay(command(exchange), reply(exchange), false))))
+                            .partnerOrderNo(), machine.afterPay(command(exchange), reply(exchange), 1))))
                 .end()
                 .filter(body().isNotNull())
                     .to(PaymentResultRoute.PUBLISH);

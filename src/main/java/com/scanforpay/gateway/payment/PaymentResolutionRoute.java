@@ -66,7 +66,7 @@ public class PaymentResolutionRoute extends RouteBuilder {
                     .to(ProviderCallRoute.CALL)
                     .process(exchange -> exchange.getMessage().setBody(progress.apply(entry(exchange).partnerOrderNo(),
                             machine.afterPay(payCommand(entry(exchange)), exchange.getMessage()
-                                    .getBody(ProviderReply.class), true))))
+                                    .getBody(ProviderReply.class), entry(exchange).payAttempts() + 1))))
                 .end()
                 .filter(body().isNotNull())
                     .to(PaymentResultRoute.PUBLISH);

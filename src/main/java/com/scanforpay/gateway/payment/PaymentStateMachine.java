@@ -71,23 +71,27 @@ public final class PaymentStateMachine {
     }
 
     /**
-     * The answer to a pay call (the payment is PAYING). On a re-sent pay a refusal is not believed: the first
-     * call may have reached the provider after all (it would refuse the repeated order number), so it is queried.
+     * The answer to pay call number {@code attempt} (the payment is PAYING). It applies only while that call is
+     * still the latest attempt: a first call answering after the pay was sent again must not settle the payment.
+     * On a re-sent pay a refusal is not believed either: the first call may have reached the provider after all
+     * (it would refuse the repeated order number), so the order is queried.
      */
-    public Step afterPay(PaymentCommand command, ProviderReply reply, boolean resent) {
+    public Step afterPay(PaymentCommand command, ProviderReply reply, int attempt) {
         PaymentResult result = results.of(command, reply);
-        boolean believed = !resent || reply instanceof ProviderReply.Order order && order.body().isSuccess();
+        boolean believed = attempt == 1 || reply instanceof ProviderReply.Order order && order.body().isSuccess();
+        Step step;
         if (reply instanceof ProviderReply.Order order && result.outcome() != Outcome.UNKNOWN && believed) {
-            if (result.outcome() == Outcome.PENDING) {
-                return new Step(EnumSet.of(PaymentState.PAYING), PaymentState.PENDING, PaymentUpdate.none()
-                        .withProviderOrderNo(order.body().orderNo()).checkAgainIn(timing.firstQueryDelay()),
-                        result, false);
-            }
-            return settle(result, order.body());
+            step = result.outcome() == Outcome.PENDING
+                    ? new Step(EnumSet.of(PaymentState.PAYING), PaymentState.PENDING, PaymentUpdate.none()
+                            .withProviderOrderNo(order.body().orderNo()).checkAgainIn(timing.firstQueryDelay()),
+                            result, false)
+                    : settle(result, order.body(), false);
+        } else {
+            // not known whether the customer was charged: ask, never pay again blindly
+            step = new Step(EnumSet.of(PaymentState.PAYING), PaymentState.CHECKING,
+                    PaymentUpdate.none().withReason(result.msg()).checkAgainIn(timing.firstQueryDelay()), null, false);
         }
-        // not known whether the customer was charged: ask, never pay again blindly
-        return new Step(EnumSet.of(PaymentState.PAYING), PaymentState.CHECKING,
-                PaymentUpdate.none().withReason(result.msg()).checkAgainIn(timing.firstQueryDelay()), null, false);
+        return new Step(step.from(), step.to(), step.update().onlyAtAttempt(attempt), step.publish(), false);
     }
 
     /** The answer to a payQuery made for {@code entry} by the resolver, at {@code now}. */
@@ -101,13 +105,14 @@ public final class PaymentStateMachine {
                     return waiting(entry, result, now);
                 }
                 if (result.outcome() != Outcome.UNKNOWN) {
-                    return settle(result, body);
+                    return settle(result, body, true);
                 }
             }
             if (Integer.valueOf(OrderResult.CODE_ORDER_NOT_FOUND).equals(body.code())) {
                 if ((entry.state() == PaymentState.CHECKING || entry.state() == PaymentState.PAYING)
-                        && entry.payAttempts() < MAX_PAY_ATTEMPTS) {
-                    // the provider never got the pay call: send it once more, same partnerOrderNo
+                        && entry.payAttempts() < MAX_PAY_ATTEMPTS && now.isBefore(entry.deadlineAt())) {
+                    // the provider never got the pay call: send it once more, same partnerOrderNo (never after
+                    // the deadline: the customer has left, and UNKNOWN may be published any moment)
                     return new Step(EnumSet.of(entry.state()), PaymentState.PAYING, PaymentUpdate.none()
                             .withReason("provider has no such order: pay sent again").countingQuery()
                             .countingPayAttempt().checkAgainIn(firstCheckOfPayCall()), null, true);
@@ -145,14 +150,13 @@ public final class PaymentStateMachine {
         }
     }
 
-    private Step settle(PaymentResult result, OrderResult body) {
+    private Step settle(PaymentResult result, OrderResult body, boolean byQuery) {
         Set<PaymentState> from = EnumSet.copyOf(UNRESOLVED);
         if (result.outcome() == Outcome.REFUNDED) {
             from.add(PaymentState.SUCCESS);
         }
-        return new Step(from, stateOf(result.outcome()),
-                PaymentUpdate.none().withProviderOrderNo(body.orderNo()).withFinalResult(json(result)).countingQuery(),
-                result, false);
+        PaymentUpdate update = PaymentUpdate.none().withProviderOrderNo(body.orderNo()).withFinalResult(json(result));
+        return new Step(from, stateOf(result.outcome()), byQuery ? update.countingQuery() : update, result, false);
     }
 
     private Step waiting(LedgerEntry entry, PaymentResult pending, Instant now) {

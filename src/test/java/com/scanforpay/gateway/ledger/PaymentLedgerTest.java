@@ -603,4 +603,17 @@ class PaymentLedgerTest {
         ledger.move(order, Set.of(PaymentState.CHECKING), PaymentState.UNKNOWN, PaymentUpdate.none());
         assertTrue(ledger.payCommand(order).isEmpty(), "no customer payment code kept past the deadline");
     }
+
+    @Test
+    void anAnswerScopedToAnAttemptAppliesOnlyWhileThatAttemptIsTheLatest() {
+        String order = orderNo();
+        ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.PAYING, PaymentUpdate.none().countingPayAttempt());
+
+        assertFalse(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.FAILED,
+                PaymentUpdate.none().onlyAtAttempt(1)), "the first call's late answer");
+        assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS,
+                PaymentUpdate.none().onlyAtAttempt(2)), "the re-sent call's answer");
+        assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
+    }
 }

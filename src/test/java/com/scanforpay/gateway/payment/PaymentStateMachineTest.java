@@ -186,10 +186,10 @@ class PaymentStateMachineTest {
 
     @Test
     void payAnsweredPaidSettlesSuccessFromEveryUnresolvedState() {
-        Step step = machine.afterPay(PAY, paid(), false);
+        Step step = machine.afterPay(PAY, paid(), 1);
 
-        // settle() is shared with the query path, so a pay answer also counts as a query
-        assertSettled(step, UNRESOLVED, PaymentState.SUCCESS, Outcome.SUCCESS, ResultSource.PAY_RESPONSE, true);
+        assertSettled(step, UNRESOLVED, PaymentState.SUCCESS, Outcome.SUCCESS, ResultSource.PAY_RESPONSE, false);
+        assertEquals(1, step.update().onlyAtAttempt(), "applies only while the first call is the latest attempt");
         assertEquals(PROVIDER_ORDER_NO, step.update().providerOrderNo());
         assertEquals(1, step.publish().code());
         assertEquals(OrderResult.STATUS_PAID, step.publish().status());
@@ -200,7 +200,7 @@ class PaymentStateMachineTest {
 
     @Test
     void storedFinalResultReadsBackAsAnEqualResult() {
-        Step step = machine.afterPay(PAY, paid(), false);
+        Step step = machine.afterPay(PAY, paid(), 1);
 
         PaymentResult stored = machine.storedResult(settledWith(PaymentState.SUCCESS, step.update().finalResult()));
 
@@ -212,9 +212,10 @@ class PaymentStateMachineTest {
 
     @Test
     void payDeclinedSettlesFailedWithTheProviderCode() {
-        Step step = machine.afterPay(PAY, reply(51, "insufficient balance", null), false);
+        Step step = machine.afterPay(PAY, reply(51, "insufficient balance", null), 1);
 
-        assertSettled(step, UNRESOLVED, PaymentState.FAILED, Outcome.FAILED, ResultSource.PAY_RESPONSE, true);
+        assertSettled(step, UNRESOLVED, PaymentState.FAILED, Outcome.FAILED, ResultSource.PAY_RESPONSE, false);
+        assertEquals(1, step.update().onlyAtAttempt());
         assertNull(step.update().providerOrderNo(), "a declined pay has no provider order");
         assertEquals(51, step.publish().code());
         assertEquals("insufficient balance", step.publish().msg());
@@ -223,7 +224,7 @@ class PaymentStateMachineTest {
 
     @Test
     void payWaitingForTheCustomerMovesOnlyPayingToPendingAndPublishesPending() {
-        Step step = machine.afterPay(PAY, waitingForCustomer(), false);
+        Step step = machine.afterPay(PAY, waitingForCustomer(), 1);
 
         assertEquals(EnumSet.of(PaymentState.PAYING), step.from());
         assertEquals(PaymentState.PENDING, step.to());
@@ -240,7 +241,7 @@ class PaymentStateMachineTest {
 
     @Test
     void payInconclusiveMovesPayingToCheckingWithoutPublishing() {
-        Step step = machine.afterPay(PAY, inconclusive("no answer within 30s"), false);
+        Step step = machine.afterPay(PAY, inconclusive("no answer within 30s"), 1);
 
         assertEquals(EnumSet.of(PaymentState.PAYING), step.from());
         assertEquals(PaymentState.CHECKING, step.to());
@@ -256,7 +257,7 @@ class PaymentStateMachineTest {
 
     @Test
     void paySuccessCodeWithoutStatusIsNeverSettled() {
-        Step step = machine.afterPay(PAY, reply(1, "success", null), false);
+        Step step = machine.afterPay(PAY, reply(1, "success", null), 1);
 
         assertEquals(EnumSet.of(PaymentState.PAYING), step.from());
         assertEquals(PaymentState.CHECKING, step.to());
@@ -268,11 +269,12 @@ class PaymentStateMachineTest {
 
     @Test
     void resentPayRefusalIsNotBelievedButQueried() {
-        Step step = machine.afterPay(PAY, reply(20, "duplicate partnerOrderNo", null), true);
+        Step step = machine.afterPay(PAY, reply(20, "duplicate partnerOrderNo", null), 2);
 
         assertEquals(EnumSet.of(PaymentState.PAYING), step.from());
         assertEquals(PaymentState.CHECKING, step.to());
         assertNull(step.publish(), "the first call may have been charged: no FAILED");
+        assertEquals(2, step.update().onlyAtAttempt());
         assertFalse(step.resendPay());
         assertNull(step.update().finalResult());
         assertEquals("duplicate partnerOrderNo", step.update().reason());
@@ -282,9 +284,10 @@ class PaymentStateMachineTest {
 
     @Test
     void resentPaySuccessIsBelieved() {
-        Step step = machine.afterPay(PAY, paid(), true);
+        Step step = machine.afterPay(PAY, paid(), 2);
 
-        assertSettled(step, UNRESOLVED, PaymentState.SUCCESS, Outcome.SUCCESS, ResultSource.PAY_RESPONSE, true);
+        assertSettled(step, UNRESOLVED, PaymentState.SUCCESS, Outcome.SUCCESS, ResultSource.PAY_RESPONSE, false);
+        assertEquals(2, step.update().onlyAtAttempt());
         assertEquals(PROVIDER_ORDER_NO, step.update().providerOrderNo());
     }
 
@@ -458,6 +461,28 @@ class PaymentStateMachineTest {
         assertTrue(step.publish().msg().contains("deadline"), step.publish().msg());
         assertNull(step.update().finalResult());
         assertEquals(TIMING.sweepInterval(), step.update().nextCheckIn());
+    }
+
+    @Test
+    void queryNoSuchOrderAtTheDeadlineNeverResendsThePay() {
+        // the customer has left the till: paying now would charge after UNKNOWN may have been published
+        Step step = machine.afterQuery(atDeadline(PaymentState.CHECKING, 1), noSuchOrder(), NOW);
+
+        assertFalse(step.resendPay());
+        assertEquals(PaymentState.UNKNOWN, step.to());
+        assertPublished(step, Outcome.UNKNOWN, ResultSource.QUERY);
+        assertFalse(step.update().countPayAttempt());
+    }
+
+    @Test
+    void queryInconclusiveShortlyBeforeTheDeadlineAsksAgainAtTheDeadline() {
+        // 3 queries would back off 24 s; the deadline is 1 s away: the next query falls on it
+        LedgerEntry entry = entryCreated(NOW.minus(TIMING.deadline()).plusSeconds(1), PaymentState.CHECKING, 1, 3);
+
+        Step step = machine.afterQuery(entry, inconclusive("HTTP 503"), NOW);
+
+        assertEquals(PaymentState.CHECKING, step.to());
+        assertEquals(Duration.ofSeconds(1), step.update().nextCheckIn());
     }
 
     @Test
