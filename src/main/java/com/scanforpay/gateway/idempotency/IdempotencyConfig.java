@@ -24,9 +24,10 @@ public interface IdempotencyConfig {
 
     /**
      * How long a claim holds before it counts as abandoned by a crashed claimer and may be taken over. Longer than
-     * the results producer's delivery timeout ({@code scanforpay.publish-timeout}, 10 s), so a live publisher is
-     * never overtaken; short, because a result claimed by a dead instance waits this long.
+     * the longest a publish can take (blocked up to {@code scanforpay.publish-timeout} for metadata, then as long
+     * again for delivery: 2 × 10 s), so a live publisher is never overtaken; short, because a result claimed by a
+     * dead instance waits this long.
      */
-    @WithDefault("20s")
+    @WithDefault("30s")
     Duration claimLease();
 }

@@ -56,6 +56,11 @@ public class PaymentLedger {
                 pay_command = CASE WHEN ? THEN NULL ELSE pay_command END
             WHERE partner_order_no = ? AND state = ANY(?) AND (CAST(? AS integer) IS NULL OR pay_attempts = ?)""";
 
+    // A final payment keeps a next check only until its result is known to be on Kafka.
+    private static final String CONFIRM_PUBLISHED = """
+            UPDATE payments SET next_check_at = NULL, updated_at = now()
+            WHERE partner_order_no = ? AND state = ?""";
+
     private static final String PAY_COMMAND = "SELECT pay_command FROM payments WHERE partner_order_no = ?";
 
     // SKIP LOCKED: rows another instance is claiming (or moving) right now are left to it, so concurrent claimers
@@ -64,7 +69,7 @@ public class PaymentLedger {
             UPDATE payments SET next_check_at = now() + ? * interval '1 millisecond'
             WHERE partner_order_no IN (
                 SELECT partner_order_no FROM payments
-                WHERE next_check_at <= now() AND state IN ('PAYING', 'PENDING', 'CHECKING', 'UNKNOWN')
+                WHERE next_check_at <= now()
                 ORDER BY next_check_at
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED)
@@ -199,6 +204,25 @@ public class PaymentLedger {
         }
     }
 
+    /**
+     * The result of final state {@code published} is acknowledged by Kafka: nothing more to do for the payment. Until then a final
+     * payment stays due, so that the resolver republishes its result if whoever moved it died before publishing.
+     */
+    public void confirmPublished(String partnerOrderNo, PaymentState published) {
+        if (!published.isFinal()) {
+            throw new IllegalArgumentException("only a final state's result is confirmed: " + published);
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(CONFIRM_PUBLISHED)) {
+            statement.setString(1, partnerOrderNo);
+            // only the result of the state it is in now: after SUCCESS → REFUNDED, REFUNDED still has to go out
+            statement.setString(2, published.name());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerException("could not confirm the result of " + partnerOrderNo, e);
+        }
+    }
+
     /** The pay command as received, while the payment is unresolved (for the one permitted re-send). */
     public Optional<String> payCommand(String partnerOrderNo) {
         try (Connection connection = dataSource.getConnection();
@@ -213,8 +237,9 @@ public class PaymentLedger {
     }
 
     /**
-     * Takes up to {@code limit} unresolved payments whose check is due, pushing their next check {@code lease}
-     * ahead so no other instance takes them meanwhile (FOR UPDATE SKIP LOCKED).
+     * Takes up to {@code limit} payments whose check is due (unresolved ones to query, final ones whose result is
+     * not confirmed published), pushing their next check {@code lease} ahead so no other instance takes them
+     * meanwhile (FOR UPDATE SKIP LOCKED).
      */
     public List<LedgerEntry> claimDue(int limit, Duration lease) {
         if (limit < 1) {

@@ -107,7 +107,7 @@ public class NotifyCallbackRoute extends RouteBuilder {
             exchange.setRouteStop(true);
             return;
         }
-        exchange.getMessage().setBody(progress.apply(notified.partnerOrderNo(), machine.afterNotify(notified)));
+        exchange.getMessage().setBody(progress.apply(notified.partnerOrderNo(), machine.afterNotify(entry.get(), notified)));
     }
 
     private void answer(Exchange exchange, NotifyVerdict verdict, int status, String text) {

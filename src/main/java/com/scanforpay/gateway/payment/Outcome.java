@@ -10,5 +10,10 @@ public enum Outcome {
     NOT_FOUND,
     REJECTED,
     /** Nobody knows whether the customer was charged: never to be read as a failure. */
-    UNKNOWN
+    UNKNOWN;
+
+    /** The final states of a payment in the ledger, by name. */
+    public boolean isPaymentFinal() {
+        return this == SUCCESS || this == FAILED || this == REFUNDED;
+    }
 }

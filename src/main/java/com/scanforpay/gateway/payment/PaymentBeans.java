@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.DatabaseConnection;
 import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
@@ -54,8 +55,11 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    PaymentStateMachine stateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig config) {
-        return new PaymentStateMachine(results, mapper, config.pending(), config.responseTimeout());
+    PaymentStateMachine stateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig config,
+            IdempotencyConfig idempotency) {
+        // long enough for a live publisher to finish (or to have its claim taken over) before a republish
+        return new PaymentStateMachine(results, mapper, config.pending(), config.responseTimeout(),
+                idempotency.claimLease().plus(config.publishTimeout()));
     }
 
     @Produces

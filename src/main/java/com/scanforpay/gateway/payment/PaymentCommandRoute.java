@@ -7,12 +7,11 @@ import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
-import com.scanforpay.gateway.ledger.PaymentState;
-import com.scanforpay.gateway.ledger.PaymentUpdate;
 import com.scanforpay.gateway.ledger.RefundAdmission;
 import com.scanforpay.gateway.ledger.RefundState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.apache.camel.Exchange;
@@ -31,6 +30,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 @ApplicationScoped
 public class PaymentCommandRoute extends RouteBuilder {
+
+    /** A repeated REFUND younger than the response timeout plus this may still have its call in flight. */
+    private static final Duration REFUND_IN_FLIGHT_MARGIN = Duration.ofSeconds(30);
 
     static final String COMMAND = "direct:payment-command";
     static final String REJECT = "direct:reject-command";
@@ -56,6 +58,8 @@ public class PaymentCommandRoute extends RouteBuilder {
     PaymentProgress progress;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    Clock clock;
 
     @Override
     public void configure() {
@@ -64,6 +68,8 @@ public class PaymentCommandRoute extends RouteBuilder {
         PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
 
         from(commandsUri()).routeId("payment-commands")
+                // a failed batch goes straight back to Kafka (reconnect, redelivery); no per-command policy here
+                .errorHandler(noErrorHandler())
                 .process(new CommandBatchDispatcher(getCamelContext(), parser, COMMAND, REJECT))
                 // still on the consumer thread, and only reached when every result is acknowledged
                 .process(exchange -> ProcessedOffsetCommit.commitBatch(exchange.getMessage().getBody(java.util.List.class)));
@@ -97,7 +103,8 @@ public class PaymentCommandRoute extends RouteBuilder {
                     .to(ProviderCallRoute.CALL)
                     .process(this::recordRefund)
                 .end()
-                .to(PaymentResultRoute.PUBLISH);
+                .filter(body().isNotNull())
+                    .to(PaymentResultRoute.PUBLISH);
 
         from(REJECT).routeId("reject-command")
                 .process(DeadLetters::toDeadLetter)
@@ -128,12 +135,8 @@ public class PaymentCommandRoute extends RouteBuilder {
             if (entry.state().isFinal()) {
                 // its result may have been lost in a crash; the publishing step drops it if it was not
                 exchange.getMessage().setBody(machine.storedResult(entry));
-            } else if (entry.state() != PaymentState.PAYING) {
-                // ask the provider now rather than at the next scheduled query; a pay call still in flight
-                // (PAYING) is left alone, it ends in its answer or, after a crash, in a query
-                ledger.move(entry.partnerOrderNo(), EnumSet.of(entry.state()), entry.state(),
-                        PaymentUpdate.none().checkAgainIn(Duration.ZERO));
             }
+            // an unresolved payment is already on the resolver's schedule, which this repeat leaves as it is
             log.info("PAY {} is already {}: not paid again", command.partnerOrderNo(), entry.state());
         }
     }
@@ -154,6 +157,11 @@ public class PaymentCommandRoute extends RouteBuilder {
             log.info("REFUND {} is already {}: not refunded again", command.refundNo(), entry.state());
             if (entry.finalResult() != null) {
                 exchange.getMessage().setBody(readResult(entry.finalResult()));
+            } else if (entry.createdAt().plus(config.responseTimeout()).plus(REFUND_IN_FLIGHT_MARGIN)
+                    .isAfter(clock.instant())) {
+                // the refund call may still be in flight (this is a repeat of a command being processed): its
+                // answer will be published by whoever made it
+                exchange.getMessage().setBody(null);
             } else {
                 // the gateway stopped during the refund call: there is no refund query, and sending it again
                 // could refund twice
@@ -176,7 +184,12 @@ public class PaymentCommandRoute extends RouteBuilder {
             case PENDING -> RefundState.PENDING;
             default -> RefundState.UNKNOWN;
         };
-        ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING), state, json(result));
+        // from UNKNOWN too: a repeat may have given the call up for lost while it was only slow
+        if (!ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN), state,
+                json(result))) {
+            log.warn("REFUND {} had already moved on; its answer {} is published as received", command.refundNo(),
+                    result.outcome());
+        }
         exchange.getMessage().setBody(result);
     }
 

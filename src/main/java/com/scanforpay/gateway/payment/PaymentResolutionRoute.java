@@ -26,6 +26,7 @@ public class PaymentResolutionRoute extends RouteBuilder {
 
     private static final String RESOLVE = "direct:resolve-payment";
     private static final String ENTRY = "scanforpay.ledgerEntry";
+    /** Exchange property: the pay command sent again, when it was. */
     private static final String RESENT = "scanforpay.paySentAgain";
 
     @Inject
@@ -59,27 +60,38 @@ public class PaymentResolutionRoute extends RouteBuilder {
                     .to(RESOLVE);
 
         from(RESOLVE).routeId("resolve-payment")
-                .process(this::prepareQuery)
-                .to(ProviderCallRoute.CALL)
-                .process(this::applyQueryAnswer)
-                .filter(exchangeProperty(RESENT).isEqualTo(true))
-                    .to(ProviderCallRoute.CALL)
-                    .process(exchange -> exchange.getMessage().setBody(progress.apply(entry(exchange).partnerOrderNo(),
-                            machine.afterPay(payCommand(entry(exchange)), exchange.getMessage()
-                                    .getBody(ProviderReply.class), entry(exchange).payAttempts() + 1))))
+                .process(exchange -> exchange.setProperty(ENTRY, exchange.getMessage().getBody(LedgerEntry.class)))
+                .choice()
+                    // final, but its result was not confirmed on Kafka: whoever settled it died before publishing
+                    .when(exchange -> entry(exchange).state().isFinal())
+                        .process(exchange -> exchange.getMessage().setBody(machine.storedResult(entry(exchange))))
+                    .otherwise()
+                        .process(this::prepareQuery)
+                        .to(ProviderCallRoute.CALL)
+                        .process(this::applyQueryAnswer)
+                        .filter(exchangeProperty(RESENT).isNotNull())
+                            .to(ProviderCallRoute.CALL)
+                            .process(exchange -> exchange.getMessage().setBody(progress.apply(
+                                    entry(exchange).partnerOrderNo(), machine.afterPay(exchange.getProperty(RESENT,
+                                            PaymentCommand.class), exchange.getMessage().getBody(ProviderReply.class),
+                                            entry(exchange).payAttempts() + 1))))
+                        .end()
                 .end()
                 .filter(body().isNotNull())
                     .to(PaymentResultRoute.PUBLISH);
     }
 
-    /** Long enough for a query and one re-sent pay. */
+    /**
+     * Longer than resolving one payment can take (a query, one re-sent pay, waiting for a result being published
+     * elsewhere, publishing), so no other instance takes it meanwhile.
+     */
     private Duration claimLease() {
-        return config.responseTimeout().multipliedBy(2).plus(config.pending().firstQueryDelay());
+        return config.responseTimeout().multipliedBy(2).plus(idempotency.claimLease())
+                .plus(config.publishTimeout().multipliedBy(2)).plus(config.pending().firstQueryDelay());
     }
 
     private void prepareQuery(Exchange exchange) {
-        LedgerEntry entry = exchange.getMessage().getBody(LedgerEntry.class);
-        exchange.setProperty(ENTRY, entry);
+        LedgerEntry entry = entry(exchange);
         exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(new PaymentCommand(CommandType.QUERY,
                 entry.storeNo(), entry.partnerOrderNo(), null, null, null, null, null, null, null)));
     }
@@ -89,12 +101,14 @@ public class PaymentResolutionRoute extends RouteBuilder {
         Step step = machine.afterQuery(entry, exchange.getMessage().getBody(ProviderReply.class), clock.instant());
         if (step.resendPay()) {
             exchange.getMessage().setBody(null);
-            // only the one who moves the payment back to PAYING sends the pay
+            // read before the move: once the payment moves on, the stored command may be cleared
+            PaymentCommand payment = payCommand(entry);
+            // only the one who moves the payment back to PAYING, at the attempt it saw, sends the pay
             if (ledger.move(entry.partnerOrderNo(), step.from(), step.to(), step.update())) {
                 log.info("Payment {}: the provider has no such order; sending the pay once more",
                         entry.partnerOrderNo());
-                exchange.setProperty(RESENT, true);
-                exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(payCommand(entry)));
+                exchange.setProperty(RESENT, payment);
+                exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(payment));
             }
             return;
         }

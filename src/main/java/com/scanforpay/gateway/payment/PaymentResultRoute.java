@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.PaymentState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -32,6 +34,7 @@ public class PaymentResultRoute extends RouteBuilder {
     private static final String PUBLISH_ONCE = "direct:publish-result-once";
     private static final String SEND = "direct:send-result";
     private static final String RESULT_KEY = "scanforpay.resultKey";
+    private static final String RESULT = "scanforpay.result";
     private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
 
     @Inject
@@ -41,6 +44,8 @@ public class PaymentResultRoute extends RouteBuilder {
     @Inject
     @Named(IdempotencyBeans.PUBLISHED_RESULTS)
     PostgresIdempotentRepository publishedResults;
+    @Inject
+    PaymentLedger ledger;
 
     @Override
     public void configure() {
@@ -60,7 +65,9 @@ public class PaymentResultRoute extends RouteBuilder {
         from(PUBLISH_ONCE).routeId("publish-result-once")
                 .process(exchange -> {
                     exchange.removeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE);
-                    exchange.setProperty(RESULT_KEY, resultKey(exchange.getMessage().getBody(PaymentResult.class)));
+                    PaymentResult result = exchange.getMessage().getBody(PaymentResult.class);
+                    exchange.setProperty(RESULT, result);
+                    exchange.setProperty(RESULT_KEY, resultKey(result));
                 })
                 .idempotentConsumer(exchangeProperty(RESULT_KEY)).idempotentRepository(publishedResults)
                         .eager(true).completionEager(true).removeOnFailure(true).skipDuplicate(true)
@@ -68,7 +75,14 @@ public class PaymentResultRoute extends RouteBuilder {
                 .end()
                 // outside the idempotent block, so that a failing repeat never releases the other path's claim
                 .filter(exchangeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE.getName()).isEqualTo(true))
-                    .process(this::repeat);
+                    .process(this::repeat)
+                .end()
+                // the payment's final result is on Kafka (now, or before): the ledger stops offering it again
+                .filter(exchange -> exchange.getProperty(RESULT, PaymentResult.class).outcome().isPaymentFinal())
+                    .process(exchange -> {
+                        PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
+                        ledger.confirmPublished(result.partnerOrderNo(), PaymentState.valueOf(result.outcome().name()));
+                    });
 
         from(SEND).routeId("send-result")
                 .log("Publishing ${body}")

@@ -40,13 +40,19 @@ public final class PaymentStateMachine {
     private final ObjectMapper mapper;
     private final ScanForPayConfig.Pending timing;
     private final Duration responseTimeout;
+    private final Duration publishGrace;
 
+    /**
+     * @param publishGrace how long after a payment becomes final its result is republished by the resolver
+     *                     unless it has been confirmed on Kafka (whoever settled it may have died before publishing)
+     */
     public PaymentStateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig.Pending timing,
-            Duration responseTimeout) {
+            Duration responseTimeout, Duration publishGrace) {
         this.results = results;
         this.mapper = mapper;
         this.timing = timing;
         this.responseTimeout = responseTimeout;
+        this.publishGrace = publishGrace;
     }
 
     /**
@@ -77,6 +83,7 @@ public final class PaymentStateMachine {
      * (it would refuse the repeated order number), so the order is queried.
      */
     public Step afterPay(PaymentCommand command, ProviderReply reply, int attempt) {
+        reply = aboutThisPayment(reply, command.partnerOrderNo(), command.orderAmount());
         PaymentResult result = results.of(command, reply);
         boolean believed = attempt == 1 || reply instanceof ProviderReply.Order order && order.body().isSuccess();
         Step step;
@@ -97,6 +104,7 @@ public final class PaymentStateMachine {
     /** The answer to a payQuery made for {@code entry} by the resolver, at {@code now}. */
     public Step afterQuery(LedgerEntry entry, ProviderReply reply, Instant now) {
         PaymentCommand payment = paymentOf(entry);
+        reply = aboutThisPayment(reply, entry.partnerOrderNo(), entry.orderAmount());
         if (reply instanceof ProviderReply.Order order) {
             OrderResult body = order.body();
             if (body.isSuccess() && body.status() != null) {
@@ -115,7 +123,8 @@ public final class PaymentStateMachine {
                     // the deadline: the customer has left, and UNKNOWN may be published any moment)
                     return new Step(EnumSet.of(entry.state()), PaymentState.PAYING, PaymentUpdate.none()
                             .withReason("provider has no such order: pay sent again").countingQuery()
-                            .countingPayAttempt().checkAgainIn(firstCheckOfPayCall()), null, true);
+                            .countingPayAttempt().checkAgainIn(firstCheckOfPayCall())
+                            .onlyAtAttempt(entry.payAttempts()), null, true);
                 }
                 return unsettled(entry, payment, "provider has no such order after " + entry.payAttempts()
                         + " pay attempts", reply.reqMsgId(), now);
@@ -129,16 +138,19 @@ public final class PaymentStateMachine {
     }
 
     /** A verified notify about an order the ledger knows, with the ledger's amount. */
-    public Step afterNotify(PaymentResult notified) {
+    public Step afterNotify(LedgerEntry entry, PaymentResult notified) {
         if (notified.outcome() == Outcome.PENDING || notified.outcome() == Outcome.UNKNOWN) {
-            return Step.publishOnly(notified);
+            // a late "waiting" must not appear after the outcome is known
+            boolean stillOpen = !entry.state().isFinal() && entry.state() != PaymentState.UNKNOWN;
+            return Step.publishOnly(stillOpen ? notified : null);
         }
         Set<PaymentState> from = EnumSet.copyOf(UNRESOLVED);
         if (notified.outcome() == Outcome.REFUNDED) {
             from.add(PaymentState.SUCCESS);
         }
         return new Step(from, stateOf(notified.outcome()), PaymentUpdate.none()
-                .withProviderOrderNo(notified.orderNo()).withFinalResult(json(notified)), notified, false);
+                .withProviderOrderNo(notified.orderNo()).withFinalResult(json(notified)).checkAgainIn(publishGrace),
+                notified, false);
     }
 
     /** The published form of a final result, kept in the ledger to answer a repeated command. */
@@ -155,14 +167,14 @@ public final class PaymentStateMachine {
         if (result.outcome() == Outcome.REFUNDED) {
             from.add(PaymentState.SUCCESS);
         }
-        PaymentUpdate update = PaymentUpdate.none().withProviderOrderNo(body.orderNo()).withFinalResult(json(result));
+        PaymentUpdate update = PaymentUpdate.none().withProviderOrderNo(body.orderNo()).withFinalResult(json(result))
+                .checkAgainIn(publishGrace);
         return new Step(from, stateOf(result.outcome()), byQuery ? update.countingQuery() : update, result, false);
     }
 
     private Step waiting(LedgerEntry entry, PaymentResult pending, Instant now) {
         if (entry.state() == PaymentState.UNKNOWN) {
-            return new Step(EnumSet.of(PaymentState.UNKNOWN), PaymentState.UNKNOWN,
-                    PaymentUpdate.none().countingQuery().checkAgainIn(sweep(entry, now)), null, false);
+            return stillUnknown(entry, PaymentUpdate.none(), pending.reqMsgId(), now);
         }
         if (!now.isBefore(entry.deadlineAt())) {
             return unknown(entry, paymentOf(entry), "the customer had not confirmed the payment by the deadline",
@@ -176,9 +188,7 @@ public final class PaymentStateMachine {
     /** Nothing learnt: ask again later (backing off), or give up to UNKNOWN at the deadline. */
     private Step unsettled(LedgerEntry entry, PaymentCommand payment, String reason, String reqMsgId, Instant now) {
         if (entry.state() == PaymentState.UNKNOWN) {
-            return new Step(EnumSet.of(PaymentState.UNKNOWN), PaymentState.UNKNOWN,
-                    PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(sweep(entry, now)), null,
-                    false);
+            return stillUnknown(entry, PaymentUpdate.none().withReason(reason), reqMsgId, now);
         }
         if (!now.isBefore(entry.deadlineAt())) {
             return unknown(entry, payment, reason, reqMsgId, now);
@@ -191,12 +201,41 @@ public final class PaymentStateMachine {
                 PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(wait), null, false);
     }
 
+    /**
+     * Swept and still not known. The UNKNOWN result is offered again: the publishing step drops it as a repeat, and
+     * publishes it if the first one was lost in a crash.
+     */
+    private Step stillUnknown(LedgerEntry entry, PaymentUpdate update, String reqMsgId, Instant now) {
+        PaymentResult unknown = results.unknown(paymentOf(entry), ResultSource.QUERY,
+                "outcome unknown at the deadline: " + entry.lastReason(), reqMsgId);
+        return new Step(EnumSet.of(PaymentState.UNKNOWN), PaymentState.UNKNOWN,
+                update.countingQuery().checkAgainIn(sweep(entry, now)), unknown, false);
+    }
+
     private Step unknown(LedgerEntry entry, PaymentCommand payment, String reason, String reqMsgId, Instant now) {
         PaymentResult unknown = results.unknown(payment, ResultSource.QUERY, "outcome unknown at the deadline: "
                 + reason, reqMsgId);
         return new Step(EnumSet.of(entry.state()), PaymentState.UNKNOWN,
                 PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(sweep(entry, now)), unknown,
                 false);
+    }
+
+    /**
+     * An answer naming another order, or paying another amount, proves nothing about this payment: it is treated
+     * as no answer (and the provider is asked again), never applied.
+     */
+    private static ProviderReply aboutThisPayment(ProviderReply reply, String partnerOrderNo, Integer amount) {
+        if (reply instanceof ProviderReply.Order order) {
+            OrderResult body = order.body();
+            if (body.partnerOrderNo() != null && !body.partnerOrderNo().equals(partnerOrderNo)) {
+                return new ProviderReply.Inconclusive("answer names another order", reply.reqMsgId());
+            }
+            if (body.isSuccess() && body.orderAmount() != null && amount != null && !body.orderAmount().equals(amount)) {
+                return new ProviderReply.Inconclusive("answer has amount " + body.orderAmount() + ", not " + amount,
+                        reply.reqMsgId());
+            }
+        }
+        return reply;
     }
 
     /** Waiting payments are asked every interval; unanswered queries back off from it, up to 30 s. */

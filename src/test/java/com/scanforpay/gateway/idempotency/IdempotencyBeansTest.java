@@ -39,7 +39,7 @@ class IdempotencyBeansTest {
     @Test
     void publishedResultsRepositoryIsConfiguredAndVisibleToCamel() {
         assertEquals(IdempotencyBeans.PUBLISHED_RESULTS_REPOSITORY, publishedResults.name());
-        assertEquals(Duration.ofSeconds(20), publishedResults.claimLease());
+        assertEquals(Duration.ofSeconds(30), publishedResults.claimLease());
         IdempotentRepository fromCamel = camel.getRegistry()
                 .lookupByNameAndType(IdempotencyBeans.PUBLISHED_RESULTS, IdempotentRepository.class);
         assertTrue(fromCamel instanceof PostgresIdempotentRepository, "idempotentRepository(\"publishedResults\")");

@@ -253,9 +253,10 @@ class PaymentLedgerTest {
         for (PaymentState state : List.of(PaymentState.SUCCESS, PaymentState.FAILED, PaymentState.REFUNDED)) {
             String order = orderNo();
             admit(order, 100);
-            // a final row that still carries a past next check is never claimed
+            // a final row whose result is confirmed published has no next check and is never claimed
             assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), state,
                     PaymentUpdate.none().checkAgainIn(LONG_AGO.negated())));
+            ledger.confirmPublished(order, state);
             finals.add(order);
         }
 
@@ -267,9 +268,8 @@ class PaymentLedgerTest {
         assertTrue(claimedOrders.containsAll(due.values()), claimedOrders.toString());
         assertFalse(claimedOrders.contains(notDue));
         assertFalse(claimedOrders.contains(unscheduled));
-        assertTrue(finals.stream().noneMatch(claimedOrders::contains), "final states are never claimed");
-        for (LedgerEntry entry : claimed) {
-            assertFalse(entry.state().isFinal(), entry.toString());
+        assertTrue(finals.stream().noneMatch(claimedOrders::contains), "confirmed final payments are never claimed");
+        for (LedgerEntry entry : claimed.stream().filter(e -> due.containsValue(e.partnerOrderNo())).toList()) {
             assertFalse(entry.nextCheckAt().isBefore(before.plus(LEASE)), "pushed by the lease");
             assertFalse(entry.nextCheckAt().isAfter(after.plus(LEASE)));
         }
@@ -615,5 +615,19 @@ class PaymentLedgerTest {
         assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS,
                 PaymentUpdate.none().onlyAtAttempt(2)), "the re-sent call's answer");
         assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
+    }
+
+    @Test
+    void aFinalPaymentStaysDueUntilItsResultIsConfirmedPublished() {
+        String order = orderNo();
+        admit(order, 100);
+        ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS,
+                PaymentUpdate.none().checkAgainIn(LONG_AGO.negated()));
+
+        assertTrue(orders(ledger.claimDue(1000, LEASE)).contains(order), "republished by the resolver if lost");
+        ledger.confirmPublished(order, PaymentState.REFUNDED);
+        assertNotNull(ledger.find(order).orElseThrow().nextCheckAt(), "another state's result confirms nothing");
+        ledger.confirmPublished(order, PaymentState.SUCCESS);
+        assertNull(ledger.find(order).orElseThrow().nextCheckAt());
     }
 }

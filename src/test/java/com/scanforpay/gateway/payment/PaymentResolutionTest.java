@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.ledger.PaymentUpdate;
 import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
@@ -205,6 +206,25 @@ class PaymentResolutionTest {
         await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state() == PaymentState.SUCCESS);
         assertTrue(GatewayTestStack.sandbox().calls(ScanForPaySandbox.QUERY_PATH).stream()
                 .anyMatch(call -> order.equals(call.partnerOrderNo())), "settled by a query");
+    }
+
+    @Test
+    void aFinalResultLostBeforePublishingIsPublishedByTheResolver() throws Exception {
+        // as if an instance settled the payment in the ledger and died before publishing its result
+        String order = newOrderNo();
+        ledger.admitPayment(order, GatewayTestStack.STORE_NO, 2100, SandboxBarcodes.PAID, Duration.ofHours(1),
+                Duration.ofHours(1), Duration.ofHours(1), null);
+        PaymentResult success = new PaymentResult(order, CommandType.PAY, Outcome.SUCCESS, ResultSource.QUERY, 1,
+                "success", 1, "SFP-LOST-1", 2100, "JPY", "Alipay", null, null, null, null, null, "lost-1",
+                "2026-11-26T00:00:00Z");
+        assertTrue(ledger.move(order, java.util.Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none()
+                .withFinalResult(JSON.writeValueAsString(success)).checkAgainIn(Duration.ZERO)));
+
+        assertEquals(List.of("SUCCESS/QUERY"), awaitOutcomes(order, 1));
+        await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().nextCheckAt() == null);
+        assertEquals(0, GatewayTestStack.sandbox().payCalls(order) + GatewayTestStack.sandbox()
+                .calls(ScanForPaySandbox.QUERY_PATH).stream().filter(c -> order.equals(c.partnerOrderNo())).count(),
+                "republished from the ledger, nothing asked");
     }
 
     @Test

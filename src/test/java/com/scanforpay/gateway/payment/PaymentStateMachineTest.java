@@ -76,8 +76,9 @@ class PaymentStateMachineTest {
     };
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private static final Duration PUBLISH_GRACE = Duration.ofSeconds(50);
     private final PaymentStateMachine machine = new PaymentStateMachine(
-            new PaymentResults(Clock.fixed(NOW, ZoneOffset.UTC)), mapper, TIMING, RESPONSE_TIMEOUT);
+            new PaymentResults(Clock.fixed(NOW, ZoneOffset.UTC)), mapper, TIMING, RESPONSE_TIMEOUT, PUBLISH_GRACE);
 
     private static final PaymentCommand PAY = new PaymentCommand(CommandType.PAY, STORE_NO, PARTNER_ORDER_NO, null,
             "284447106610060508", AMOUNT, "Coffee", "op-1", "T-1", null);
@@ -175,7 +176,8 @@ class PaymentStateMachineTest {
         assertPublished(step, outcome, source);
         assertNotNull(step.update().finalResult(), "the final result is kept for repeated commands");
         assertNull(step.update().reason());
-        assertNull(step.update().nextCheckIn(), "nothing more to ask the provider");
+        assertEquals(PUBLISH_GRACE, step.update().nextCheckIn(),
+                "nothing more to ask; due again only if the result is not confirmed published");
         assertEquals(countsQuery, step.update().countQuery());
         assertFalse(step.update().countPayAttempt());
         assertEquals(step.publish(), machine.storedResult(settledWith(to, step.update().finalResult())),
@@ -366,14 +368,15 @@ class PaymentStateMachineTest {
     }
 
     @Test
-    void queryWaitingWhileUnknownStaysUnknownWithoutPublishing() {
+    void queryWaitingWhileUnknownStaysUnknownAndOffersOnlyUnknownAgain() {
         LedgerEntry unknown = entryCreated(NOW.minus(Duration.ofHours(1)), PaymentState.UNKNOWN, 1, 40);
 
         Step step = machine.afterQuery(unknown, waitingForCustomer(), NOW);
 
         assertEquals(EnumSet.of(PaymentState.UNKNOWN), step.from());
         assertEquals(PaymentState.UNKNOWN, step.to(), "never back from UNKNOWN to PENDING");
-        assertNull(step.publish(), "UNKNOWN was published already");
+        // offered again in case the first was lost in a crash; the publishing step drops it as a repeat
+        assertPublished(step, Outcome.UNKNOWN, ResultSource.QUERY);
         assertFalse(step.resendPay());
         assertNull(step.update().finalResult());
         assertEquals(TIMING.sweepInterval(), step.update().nextCheckIn());
@@ -486,6 +489,25 @@ class PaymentStateMachineTest {
     }
 
     @Test
+    void anAnswerAboutAnotherOrderOrAmountSettlesNothing() {
+        OrderResult otherOrder = new OrderResult(1, "success", PROVIDER_ORDER_NO, "someone-else", AMOUNT, "ALIPAY",
+                OrderResult.STATUS_PAID, null, "JPY", null, null);
+        OrderResult otherAmount = new OrderResult(1, "success", PROVIDER_ORDER_NO, PARTNER_ORDER_NO, AMOUNT + 1,
+                "ALIPAY", OrderResult.STATUS_PAID, null, "JPY", null, null);
+
+        for (OrderResult body : List.of(otherOrder, otherAmount)) {
+            Step query = machine.afterQuery(entry(PaymentState.CHECKING, 1, 0),
+                    new ProviderReply.Order(body, REQ_MSG_ID), NOW);
+            Step pay = machine.afterPay(PAY, new ProviderReply.Order(body, REQ_MSG_ID), 1);
+
+            assertEquals(PaymentState.CHECKING, query.to(), body.toString());
+            assertNull(query.publish());
+            assertEquals(PaymentState.CHECKING, pay.to(), body.toString());
+            assertNull(pay.publish());
+        }
+    }
+
+    @Test
     void queryInconclusiveBacksOffWithTheNumberOfQueriesUpToThirtySeconds() {
         List<Duration> expected = List.of(Duration.ofSeconds(3), Duration.ofSeconds(6), Duration.ofSeconds(12),
                 Duration.ofSeconds(24), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
@@ -535,7 +557,7 @@ class PaymentStateMachineTest {
 
         assertEquals(EnumSet.of(PaymentState.UNKNOWN), over.from());
         assertEquals(PaymentState.UNKNOWN, over.to());
-        assertNull(over.publish());
+        assertEquals(Outcome.UNKNOWN, over.publish().outcome(), "never anything but UNKNOWN without an answer");
         assertNull(over.update().nextCheckIn(), "sweep over: the payment waits for an operator");
         assertEquals("HTTP 503", over.update().reason());
         assertTrue(over.update().countQuery());
@@ -580,7 +602,7 @@ class PaymentStateMachineTest {
     void notifySuccessSettlesFromEveryUnresolvedState() {
         PaymentResult result = notified(OrderResult.STATUS_PAID);
 
-        Step step = machine.afterNotify(result);
+        Step step = machine.afterNotify(entry(PaymentState.PENDING, 1, 0), result);
 
         assertSettled(step, UNRESOLVED, PaymentState.SUCCESS, Outcome.SUCCESS, ResultSource.NOTIFY, false);
         assertSame(result, step.publish());
@@ -589,7 +611,7 @@ class PaymentStateMachineTest {
 
     @Test
     void notifyFailedSettlesFromEveryUnresolvedState() {
-        Step step = machine.afterNotify(notified(OrderResult.STATUS_FAILED));
+        Step step = machine.afterNotify(entry(PaymentState.CHECKING, 1, 0), notified(OrderResult.STATUS_FAILED));
 
         assertSettled(step, UNRESOLVED, PaymentState.FAILED, Outcome.FAILED, ResultSource.NOTIFY, false);
         assertEquals(PROVIDER_ORDER_NO, step.update().providerOrderNo());
@@ -597,7 +619,7 @@ class PaymentStateMachineTest {
 
     @Test
     void notifyRefundedSettlesAlsoFromSuccess() {
-        Step step = machine.afterNotify(notified(OrderResult.STATUS_REFUNDED));
+        Step step = machine.afterNotify(entry(PaymentState.CHECKING, 1, 0), notified(OrderResult.STATUS_REFUNDED));
 
         assertSettled(step, unresolvedAnd(PaymentState.SUCCESS), PaymentState.REFUNDED, Outcome.REFUNDED,
                 ResultSource.NOTIFY, false);
@@ -607,7 +629,7 @@ class PaymentStateMachineTest {
     void notifyPendingIsOnlyPublished() {
         PaymentResult result = notified(OrderResult.STATUS_WAITING);
 
-        Step step = machine.afterNotify(result);
+        Step step = machine.afterNotify(entry(PaymentState.PENDING, 1, 0), result);
 
         assertFalse(step.changesLedger());
         assertNull(step.to());
@@ -616,6 +638,16 @@ class PaymentStateMachineTest {
         assertFalse(step.resendPay());
         assertSame(result, step.publish());
         assertEquals(Outcome.PENDING, step.publish().outcome());
+    }
+
+    @Test
+    void aLateWaitingNotifyAfterTheOutcomeIsKnownIsNotPublished() {
+        for (PaymentState known : List.of(PaymentState.SUCCESS, PaymentState.FAILED, PaymentState.UNKNOWN)) {
+            Step step = machine.afterNotify(entry(known, 1, 0), notified(OrderResult.STATUS_WAITING));
+
+            assertFalse(step.changesLedger());
+            assertNull(step.publish(), "no PENDING after " + known);
+        }
     }
 
     // ================================================================ timing and invariants
