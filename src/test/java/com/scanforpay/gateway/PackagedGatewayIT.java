@@ -73,6 +73,22 @@ class PackagedGatewayIT {
     }
 
     @Test
+    void productionRefusesAPlainHttpProviderAndASandboxKeyNamingEachInOneLine() {
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.remove("SCANFORPAY_ALLOW_SANDBOX");
+        env.put("SCANFORPAY_SIGN_KEY", "sandbox-sign-key");
+        GatewayProcess gateway = GatewayProcess.start("sandbox-refused", env);
+        assertNotEquals(0, gateway.waitForExit(Duration.ofSeconds(60)));
+
+        List<String> lines = gateway.log().lines().toList();
+        for (String setting : List.of("SCANFORPAY_BASE_URL must be an https:// URL", "SCANFORPAY_SIGN_KEY is a sandbox key")) {
+            assertEquals(1, lines.stream().filter(line -> line.contains(setting)).count(),
+                    setting + " on one line in:\n" + gateway.log());
+        }
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("\tat ")), "no stack trace:\n" + gateway.log());
+    }
+
+    @Test
     void paysThroughAProviderImplementationThatIsNotOurs() throws Exception {
         String partnerNo = "20002";
         String signKey = "independent-key-9d1c";

@@ -2,6 +2,7 @@ package com.scanforpay.gateway.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import jakarta.validation.constraints.AssertTrue;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,6 +14,27 @@ public interface ScanForPayConfig {
     /** Provider base URL, without a trailing slash. */
     @WithDefault("https://pay.scanforpay.com")
     String baseUrl();
+
+    /**
+     * Lets the gateway start with what only a sandbox has: an {@code http://} provider URL or a sandbox sign key.
+     * Off in production; the local stack, the tests and the compose file (which runs the sandbox) turn it on.
+     */
+    @WithDefault("false")
+    boolean allowSandbox();
+
+    /** Start-up refuses a plain-HTTP provider unless {@link #allowSandbox()}: payment data would travel unencrypted. */
+    @AssertTrue(message = "refused: SCANFORPAY_BASE_URL must be an https:// URL (set SCANFORPAY_ALLOW_SANDBOX=true "
+            + "only against a sandbox)")
+    default boolean isBaseUrlSafe() {
+        return allowSandbox() || baseUrl().startsWith("https://");
+    }
+
+    /** Start-up refuses the sandbox's well-known sign key unless {@link #allowSandbox()}. */
+    @AssertTrue(message = "refused: SCANFORPAY_SIGN_KEY is a sandbox key (set SCANFORPAY_ALLOW_SANDBOX=true only "
+            + "against a sandbox)")
+    default boolean isSignKeySafe() {
+        return allowSandbox() || !signKey().toLowerCase(java.util.Locale.ROOT).contains("sandbox");
+    }
 
     /** {@code partnerNo} sent in every request header, assigned by ScanForPay. */
     String partnerNo();

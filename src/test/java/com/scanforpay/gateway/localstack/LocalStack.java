@@ -97,6 +97,7 @@ public final class LocalStack {
         env.put("SCANFORPAY_BASE_URL", sandbox.baseUrl());
         env.put("SCANFORPAY_PARTNER_NO", PARTNER_NO);
         env.put("SCANFORPAY_SIGN_KEY", SIGN_KEY);
+        env.put("SCANFORPAY_ALLOW_SANDBOX", "true");
         env.put("SCANFORPAY_STORE_NO", STORE_NO);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(GATEWAY_PORT));
         env.put("SCANFORPAY_NOTIFY_URL", "http://127.0.0.1:" + GATEWAY_PORT + "/scanforpay/notify");

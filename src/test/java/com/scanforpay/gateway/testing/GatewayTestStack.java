@@ -23,6 +23,8 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final String STORE_NO = "100010000000002";
     public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
+    /** The HTTP port of the applications under test in this JVM. */
+    private static final int HTTP_PORT = GatewayProcess.freePort();
     public static final Duration PENDING_DEADLINE = Duration.ofSeconds(6);
 
     public static final String COMMANDS = "scanforpay.payment.commands";
@@ -93,8 +95,10 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("scanforpay.sign-key", SIGN_KEY),
                 Map.entry("scanforpay.store-no", STORE_NO),
                 Map.entry("scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms"),
+                // a free port, not 8081: another build on the machine may hold that one
+                Map.entry("quarkus.http.test-port", String.valueOf(HTTP_PORT)),
                 // the sandbox notifies the application under test
-                Map.entry("scanforpay.notify-url", "http://127.0.0.1:${quarkus.http.test-port}/scanforpay/notify"),
+                Map.entry("scanforpay.notify-url", "http://127.0.0.1:" + HTTP_PORT + "/scanforpay/notify"),
                 // a Kafka outage test waits for this, so keep it short
                 Map.entry("scanforpay.publish-timeout", PUBLISH_TIMEOUT.toMillis() + "ms"),
                 // pending resolution at test speed
@@ -111,6 +115,8 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     /** The same stack as CONTRACT.md §1 environment variables, for the packaged gateway ({@link GatewayProcess}). */
     public static Map<String, String> environment() {
         return Map.ofEntries(
+                // the sandbox speaks http://; production would refuse it
+                Map.entry("SCANFORPAY_ALLOW_SANDBOX", "true"),
                 Map.entry("SCANFORPAY_PENDING_FIRST_QUERY_DELAY", "1s"),
                 Map.entry("SCANFORPAY_PENDING_QUERY_INTERVAL", "500ms"),
                 // a claim left by a killed instance is taken over after 5 s, not 20 s
