@@ -131,9 +131,17 @@ public final class ScanForPaySandbox implements AutoCloseable {
 
     /** Starts a sandbox on 127.0.0.1 and returns once it is listening. */
     public static ScanForPaySandbox start(SandboxSettings settings) {
+        return start(settings, "127.0.0.1");
+    }
+
+    /**
+     * Starts a sandbox bound to {@code host} ({@code 0.0.0.0} in a container, so that other containers reach it) and
+     * returns once it is listening; {@link #baseUrl()} still names the loopback address.
+     */
+    public static ScanForPaySandbox start(SandboxSettings settings, String host) {
         ScanForPaySandbox sandbox = new ScanForPaySandbox(settings);
         try {
-            HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port())
+            HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(settings.port())
                     .setAcceptBacklog(1024);
             // Clients that upgrade to HTTP/2 (h2c) put all their requests on one connection: allow plenty of streams.
             options.getInitialSettings().setMaxConcurrentStreams(10_000);
@@ -698,7 +706,8 @@ public final class ScanForPaySandbox implements AutoCloseable {
 
     /**
      * Runs the sandbox standalone until Ctrl-C. Settings come from system properties, else environment variables
-     * ({@code sandbox.partner-no} ↔ {@code SANDBOX_PARTNER_NO}): {@code sandbox.port} (8089),
+     * ({@code sandbox.partner-no} ↔ {@code SANDBOX_PARTNER_NO}): {@code sandbox.host} (the address to bind,
+     * 127.0.0.1; 0.0.0.0 in a container), {@code sandbox.port} (8089),
      * {@code sandbox.partner-no} (10001), {@code sandbox.sign-key} (sandbox-sign-key), {@code sandbox.latency-ms}
      * (50), {@code sandbox.slow-latency-ms} (35000), {@code sandbox.waiting-resolves-after-ms} (2000),
      * {@code sandbox.notify-repeats} (2), {@code sandbox.currency} (JPY).
@@ -715,13 +724,14 @@ public final class ScanForPaySandbox implements AutoCloseable {
                 .withNotifyRepeats(Integer.parseInt(setting("sandbox.notify-repeats",
                         String.valueOf(defaults.notifyRepeats()))))
                 .withCurrency(setting("sandbox.currency", defaults.currency()));
-        ScanForPaySandbox sandbox = start(settings);
+        String host = setting("sandbox.host", "127.0.0.1");
+        ScanForPaySandbox sandbox = start(settings, host);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sandbox.close();
             stopped.countDown();
         }, "scanforpay-sandbox-shutdown"));
-        System.out.println("ScanForPay sandbox listening on " + sandbox.baseUrl());
+        System.out.println("ScanForPay sandbox listening on " + host + ":" + sandbox.port());
         System.out.println("partnerNo " + settings.partnerNo() + ", latency " + settings.latency().toMillis()
                 + " ms, currency " + settings.currency() + " (Ctrl-C stops)");
         System.out.println(SandboxBarcodes.table());
