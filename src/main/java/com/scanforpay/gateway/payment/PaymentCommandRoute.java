@@ -9,6 +9,7 @@ import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundAdmission;
 import com.scanforpay.gateway.ledger.RefundState;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -60,6 +61,8 @@ public class PaymentCommandRoute extends RouteBuilder {
     ObjectMapper mapper;
     @Inject
     Clock clock;
+    @Inject
+    MeterRegistry meters;
 
     @Override
     public void configure() {
@@ -108,6 +111,8 @@ public class PaymentCommandRoute extends RouteBuilder {
 
         from(REJECT).routeId("reject-command")
                 .process(DeadLetters::toDeadLetter)
+                .process(exchange -> meters.counter("scanforpay.commands.dead.lettered", "code",
+                        exchange.getMessage().getHeader(DeadLetters.ERROR_CODE, String.class)).increment())
                 .log(LoggingLevel.WARN, "Dead-lettered command from ${header.scanforpay-source-topic}"
                         + "/${header.scanforpay-source-partition}@${header.scanforpay-source-offset}: "
                         + "${header.scanforpay-error-code} ${header.scanforpay-error-message}")

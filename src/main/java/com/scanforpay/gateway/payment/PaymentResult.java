@@ -17,6 +17,6 @@ public record PaymentResult(String partnerOrderNo, CommandType type, Outcome out
     public String toString() {
         // buyer data stays out of logs
         return "PaymentResult[partnerOrderNo=" + partnerOrderNo + ", type=" + type + ", outcome=" + outcome
-                + ", source=" + source + ", code=" + code + ", status=" + status + "]";
+                + ", source=" + source + ", code=" + code + ", status=" + status + ", reqMsgId=" + reqMsgId + "]";
     }
 }

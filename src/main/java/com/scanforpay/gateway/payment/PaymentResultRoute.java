@@ -6,6 +6,7 @@ import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -35,6 +36,7 @@ public class PaymentResultRoute extends RouteBuilder {
     private static final String SEND = "direct:send-result";
     private static final String RESULT_KEY = "scanforpay.resultKey";
     private static final String RESULT = "scanforpay.result";
+    private static final String PUBLISHED = "scanforpay.publishedResult";
     private static final Duration CLAIM_RETRY = Duration.ofMillis(250);
 
     @Inject
@@ -46,6 +48,8 @@ public class PaymentResultRoute extends RouteBuilder {
     PostgresIdempotentRepository publishedResults;
     @Inject
     PaymentLedger ledger;
+    @Inject
+    MeterRegistry meters;
 
     @Override
     public void configure() {
@@ -93,7 +97,8 @@ public class PaymentResultRoute extends RouteBuilder {
                         + "&requestTimeoutMs=" + Math.min(config.publishTimeout().toMillis(), 30_000)
                         + "&maxBlockMs=" + config.publishTimeout().toMillis()
                         + "&keySerializer=" + StringSerializer.class.getName()
-                        + "&valueSerializer=" + ByteArraySerializer.class.getName());
+                        + "&valueSerializer=" + ByteArraySerializer.class.getName())
+                .process(this::countPublished);
     }
 
     /**
@@ -120,8 +125,16 @@ public class PaymentResultRoute extends RouteBuilder {
         log.debug("Result {} was already published", key);
     }
 
+    /** Results acknowledged by Kafka, by type, outcome and the path that learnt them. */
+    private void countPublished(Exchange exchange) {
+        PaymentResult result = exchange.getProperty(PUBLISHED, PaymentResult.class);
+        meters.counter("scanforpay.results", "type", result.type().name(), "outcome", result.outcome().name(),
+                "source", result.source().name()).increment();
+    }
+
     private void serialise(Exchange exchange) throws Exception {
         PaymentResult result = exchange.getMessage().getBody(PaymentResult.class);
+        exchange.setProperty(PUBLISHED, result);
         exchange.getMessage().getHeaders().clear();
         if (result.partnerOrderNo() != null) {
             exchange.getMessage().setHeader(KafkaConstants.KEY, result.partnerOrderNo());

@@ -1,10 +1,13 @@
 package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.VertxException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -21,11 +24,14 @@ public class ProviderCallRoute extends RouteBuilder {
     public static final String CALL = "direct:call-provider";
     /** Exchange property holding the {@link ProviderRequest} to send. */
     public static final String REQUEST = "scanforpay.providerRequest";
+    private static final String STARTED = "scanforpay.providerCallStarted";
 
     @Inject
     ScanForPayConfig config;
     @Inject
     ProviderCalls providerCalls;
+    @Inject
+    MeterRegistry meters;
 
     @Override
     public void configure() {
@@ -45,6 +51,7 @@ public class ProviderCallRoute extends RouteBuilder {
 
     private void seal(Exchange exchange) {
         ProviderRequest request = request(exchange);
+        exchange.setProperty(STARTED, System.nanoTime());
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_PATH, request.path());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
@@ -56,14 +63,42 @@ public class ProviderCallRoute extends RouteBuilder {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         ProviderRequest request = request(exchange);
         exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setBody(providerCalls.read(request.path(), request.reqMsgId(),
-                status == null ? 0 : status, body == null ? new byte[0] : body));
+        ProviderReply reply = providerCalls.read(request.path(), request.reqMsgId(), status == null ? 0 : status,
+                body == null ? new byte[0] : body);
+        measure(exchange, reply, null);
+        exchange.getMessage().setBody(reply);
     }
 
     private void noAnswer(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setBody(providerCalls.noAnswer(request(exchange).reqMsgId(), cause));
+        ProviderReply reply = providerCalls.noAnswer(request(exchange).reqMsgId(), cause);
+        measure(exchange, reply, cause);
+        exchange.getMessage().setBody(reply);
+    }
+
+    /** Call latency by endpoint (a histogram), and calls without a usable answer by kind. */
+    private void measure(Exchange exchange, ProviderReply reply, Throwable cause) {
+        String endpoint = request(exchange).path().substring(request(exchange).path().lastIndexOf('/') + 1);
+        Timer.builder("scanforpay.provider.calls").tag("endpoint", endpoint)
+                .tag("answered", String.valueOf(cause == null)).publishPercentileHistogram().register(meters)
+                .record(System.nanoTime() - exchange.getProperty(STARTED, Long.class), TimeUnit.NANOSECONDS);
+        if (reply instanceof ProviderReply.Inconclusive inconclusive) {
+            meters.counter("scanforpay.provider.errors", "endpoint", endpoint, "kind", errorKind(inconclusive, cause))
+                    .increment();
+        }
+    }
+
+    private static String errorKind(ProviderReply.Inconclusive reply, Throwable cause) {
+        if (cause != null) {
+            return cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")
+                    ? "timeout" : "connection";
+        }
+        String reason = reply.reason();
+        if (reason.startsWith(ProviderCalls.HTTP_ERROR)) {
+            return "http_status";
+        }
+        return reason.startsWith(ProviderCalls.MALFORMED) ? "malformed" : "bad_signature";
     }
 
     private static ProviderRequest request(Exchange exchange) {

@@ -23,6 +23,8 @@ public final class ProviderCalls {
     public static final String PAY_PATH = "/api/offline/pay";
     public static final String QUERY_PATH = "/api/common/payQuery";
     public static final String REFUND_PATH = "/api/common/refund";
+    static final String HTTP_ERROR = "provider answered HTTP ";
+    static final String MALFORMED = "provider response is malformed: ";
 
     private final ScanForPayEnvelope envelope;
     private final String partnerNo;
@@ -57,7 +59,7 @@ public final class ProviderCalls {
     /** Interprets the provider's HTTP answer to a request sent to {@code path}. */
     public ProviderReply read(String path, String reqMsgId, int httpStatus, byte[] body) {
         if (httpStatus != 200) {
-            return new ProviderReply.Inconclusive("provider answered HTTP " + httpStatus, reqMsgId);
+            return new ProviderReply.Inconclusive(HTTP_ERROR + httpStatus, reqMsgId);
         }
         try {
             if (REFUND_PATH.equals(path)) {
@@ -67,7 +69,7 @@ public final class ProviderCalls {
             return new ProviderReply.Order(envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
                     OrderResult.class).body(), reqMsgId);
         } catch (MalformedMessageException e) {
-            return new ProviderReply.Inconclusive("provider response is malformed: " + e.getMessage(), reqMsgId);
+            return new ProviderReply.Inconclusive(MALFORMED + e.getMessage(), reqMsgId);
         } catch (SignatureMismatchException e) {
             return new ProviderReply.Inconclusive("provider response failed verification: " + e.getMessage(),
                     reqMsgId);

@@ -51,6 +51,16 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
         return broker;
     }
 
+    /** Runs {@code duringOutage} with PostgreSQL stopped, then starts it again on the same port and data. */
+    public static synchronized void withPostgresDown(Runnable duringOutage) {
+        postgres().stop();
+        try {
+            duringOutage.run();
+        } finally {
+            postgres().start();
+        }
+    }
+
     /** Runs {@code duringOutage} with the broker stopped, then starts it again on the same port and data. */
     public static synchronized void withBrokerDown(Runnable duringOutage) {
         LocalKafkaBroker stopped = broker();
