@@ -33,6 +33,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The production artifact ({@code java -jar target/quarkus-app/quarkus-run.jar}) configured only by the
@@ -169,11 +171,12 @@ class PackagedGatewayIT {
     }
 
     /**
-     * Commands keep arriving while the gateway is killed and restarted: every payment ends with one final result
-     * and none is paid twice, whatever it was doing when the process died.
+     * Commands keep arriving while the gateway is stopped (SIGTERM: graceful; SIGKILL: crash) and restarted: every
+     * payment ends with one final result and none is paid twice, whatever it was doing when the process stopped.
      */
-    @Test
-    void killedMidStreamLosesNoCommandAndPaysNoOrderTwice() throws Exception {
+    @ParameterizedTest(name = "SIGKILL: {0}")
+    @ValueSource(booleans = {true, false})
+    void stoppedMidStreamLosesNoCommandAndPaysNoOrderTwice(boolean kill) throws Exception {
         String topic = newCommandsTopic(3);
         List<String> barcodes = List.of(SandboxBarcodes.PAID, SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
                 SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.SLOW);
@@ -187,13 +190,20 @@ class PackagedGatewayIT {
             }
         }, "command-stream");
 
-        try (GatewayProcess first = GatewayProcess.start("midstream-first-run", env).awaitReady()) {
+        String run = kill ? "midstream-kill" : "midstream-term";
+        try (GatewayProcess first = GatewayProcess.start(run + "-first", env).awaitReady()) {
             producer.start();
             await("some payments done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> orders.stream().filter(order -> !results.withKey(order).isEmpty()).count() >= 60);
-            first.kill();
+            if (kill) {
+                first.kill();
+            } else {
+                // stops taking commands, finishes (or leaves in the ledger) what is in flight, then exits
+                first.terminate();
+                assertTrue(first.log().contains("shutdown"), first.log());
+            }
         }
-        try (GatewayProcess second = GatewayProcess.start("midstream-second-run", env).awaitReady()) {
+        try (GatewayProcess second = GatewayProcess.start(run + "-second", env).awaitReady()) {
             producer.join();
             await("every payment final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> orders.stream().allMatch(order -> outcomes(order).stream().anyMatch(FINAL::contains)));

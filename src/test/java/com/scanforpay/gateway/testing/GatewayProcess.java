@@ -99,6 +99,15 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as a container runtime stops it; waits for the exit, which must be clean (0 or 143). */
+    public void terminate() {
+        process.destroy();
+        int exit = waitForExit(Duration.ofSeconds(60));
+        if (exit != 0 && exit != 143) {
+            throw new IllegalStateException("gateway exited with " + exit + " on SIGTERM:\n" + log());
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no commit. */
     public void kill() {
         process.destroyForcibly();
