@@ -91,6 +91,28 @@ class PackagedGatewayIT {
     }
 
     @Test
+    void inconsistentPartnerSettingsStopStartUpNamingEachInOneLine() {
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        // a partner without a key, and a store (numeric: its key is quoted, "__") naming a partner that does not exist
+        env.put("SCANFORPAY_PARTNERS_TOKYO_PARTNER_NO", "20002");
+        env.put("SCANFORPAY_STORES__200020000000001__PARTNER", "tokyo");
+        env.put("SCANFORPAY_STORES__300030000000001__PARTNER", "nagoya");
+        GatewayProcess gateway = GatewayProcess.start("partners-refused", env);
+        assertNotEquals(0, gateway.waitForExit(Duration.ofSeconds(60)));
+
+        List<String> lines = gateway.log().lines().toList();
+        for (String problem : List.of(
+                "scanforpay.partners.\"tokyo\".sign-key (or .sign-key-file) is required",
+                "scanforpay.stores.\"300030000000001\".partner names partner nagoya, which is not configured")) {
+            assertEquals(1, lines.stream().filter(line -> line.contains(problem)).count(),
+                    problem + " on one line in:\n" + gateway.log());
+        }
+        assertTrue(lines.stream().noneMatch(line -> line.contains("200020000000001")), "that store is fine:\n"
+                + gateway.log());
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("\tat ")), "no stack trace:\n" + gateway.log());
+    }
+
+    @Test
     void paysThroughAProviderImplementationThatIsNotOurs() throws Exception {
         String partnerNo = "20002";
         String signKey = "independent-key-9d1c";

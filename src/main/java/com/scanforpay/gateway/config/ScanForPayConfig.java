@@ -4,7 +4,11 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import jakarta.validation.constraints.AssertTrue;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Null;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The gateway's settings (CONTRACT.md §1); each is also an environment variable, e.g. {@code SCANFORPAY_BASE_URL}. */
@@ -33,7 +37,7 @@ public interface ScanForPayConfig {
     @AssertTrue(message = "refused: SCANFORPAY_SIGN_KEY is a sandbox key (set SCANFORPAY_ALLOW_SANDBOX=true only "
             + "against a sandbox)")
     default boolean isSignKeySafe() {
-        return allowSandbox() || !signKey().toLowerCase(java.util.Locale.ROOT).contains("sandbox");
+        return allowSandbox() || !PartnerSettings.isSandboxKey(signKey());
     }
 
     /** {@code partnerNo} sent in every request header, assigned by ScanForPay. */
@@ -44,6 +48,53 @@ public interface ScanForPayConfig {
 
     /** {@code storeNo} used when a command has none. */
     Optional<String> storeNo();
+
+    /**
+     * Further ScanForPay partner accounts, by a name of your choosing: {@code scanforpay.partners.tokyo.partner-no}
+     * and so on. The single-partner settings above ({@code SCANFORPAY_PARTNER_NO}, {@code SCANFORPAY_SIGN_KEY},
+     * {@code SCANFORPAY_BASE_URL}) are the partner named {@value PartnerSettings#DEFAULT_PARTNER}.
+     */
+    Map<String, PartnerAccount> partners();
+
+    /**
+     * Which partner serves each store: {@code scanforpay.stores."100010000000009".partner=tokyo}. With none, every
+     * store belongs to the default partner; with some, a command for a store not listed (other than
+     * {@code SCANFORPAY_STORE_NO}, the default partner's) is rejected.
+     */
+    Map<String, StoreMapping> stores();
+
+    /**
+     * Every problem of the partner and store settings, one line each naming the setting (a store naming a partner
+     * that does not exist, a partner without a key or with two, an unreadable key file, a sandbox key or plain-HTTP
+     * URL outside {@link #allowSandbox()}); any stops start-up. Each line is reported as it is: the constraint's
+     * message is the validated value.
+     */
+    default List<@Null(message = "${validatedValue}") String> getPartnerSettingProblems() {
+        return PartnerSettings.problems(this);
+    }
+
+    /** One more ScanForPay partner account. */
+    interface PartnerAccount {
+
+        /** {@code partnerNo} assigned by ScanForPay, sent in the header of this partner's requests. */
+        String partnerNo();
+
+        /** The partner's secret sign key (e.g. {@code ${SCANFORPAY_PARTNER_TOKYO_SIGN_KEY}}); never logged. */
+        Optional<String> signKey();
+
+        /** A file holding the sign key (a mounted secret); its content, without surrounding whitespace, is the key. */
+        Optional<Path> signKeyFile();
+
+        /** This partner's provider base URL; {@code SCANFORPAY_BASE_URL} when absent. */
+        Optional<String> baseUrl();
+    }
+
+    /** The partner account one store belongs to. */
+    interface StoreMapping {
+
+        /** A name under {@code scanforpay.partners}, or {@value PartnerSettings#DEFAULT_PARTNER}. */
+        String partner();
+    }
 
     /** {@code notifyUrl} sent with every pay request; without it ScanForPay sends no callbacks. */
     Optional<String> notifyUrl();

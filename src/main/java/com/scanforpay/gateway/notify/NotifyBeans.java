@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.notify;
 
+import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.PaymentResults;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import jakarta.enterprise.inject.Produces;
@@ -11,7 +12,7 @@ public class NotifyBeans {
 
     @Produces
     @Singleton
-    NotifyCallbacks notifyCallbacks(ScanForPayEnvelope envelope, PaymentResults results) {
-        return new NotifyCallbacks(envelope, results);
+    NotifyCallbacks notifyCallbacks(ScanForPayEnvelope envelope, Partners partners, PaymentResults results) {
+        return new NotifyCallbacks(envelope, partners, results);
     }
 }

@@ -5,6 +5,8 @@ import com.scanforpay.gateway.idempotency.IdempotentStoreException;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.LedgerException;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.partner.Partner;
+import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.PaymentProgress;
 import com.scanforpay.gateway.payment.PaymentResult;
 import com.scanforpay.gateway.payment.PaymentResultRoute;
@@ -34,6 +36,8 @@ public class NotifyCallbackRoute extends RouteBuilder {
     public static final String PATH = "/scanforpay/notify";
     static final String NOTIFY = "direct:notify-callback";
     static final String SUCCESS = "success";
+    /** Exchange property: the {@link Partner} whose key signed the notification. */
+    private static final String SIGNED_BY = "scanforpay.notifySignedBy";
 
     @Inject
     ScanForPayConfig config;
@@ -47,6 +51,8 @@ public class NotifyCallbackRoute extends RouteBuilder {
     PaymentStateMachine machine;
     @Inject
     PaymentProgress progress;
+    @Inject
+    Partners partners;
 
     @Override
     public void configure() {
@@ -87,17 +93,30 @@ public class NotifyCallbackRoute extends RouteBuilder {
             exchange.setRouteStop(true);
             return;
         }
-        exchange.getMessage().setBody(callbacks.read(raw == null ? new byte[0] : raw));
+        NotifyCallbacks.Verified verified = callbacks.read(raw == null ? new byte[0] : raw);
+        exchange.setProperty(SIGNED_BY, verified.partner());
+        exchange.getMessage().setBody(verified.result());
     }
 
     /**
-     * A notify about an order the ledger knows must carry the ledger's amount, and moves the order (never
-     * backwards). Orders the ledger does not know (paid through another system) are published as they come.
+     * A notify about an order the ledger knows must come from the partner serving the order's store and carry the
+     * ledger's amount, and moves the order (never backwards). Orders the ledger does not know (paid through another
+     * system) are published as they come.
      */
     private void crossCheck(Exchange exchange) {
         PaymentResult notified = exchange.getMessage().getBody(PaymentResult.class);
         Optional<LedgerEntry> entry = ledger.find(notified.partnerOrderNo());
         if (entry.isEmpty()) {
+            return;
+        }
+        Partner signedBy = exchange.getProperty(SIGNED_BY, Partner.class);
+        Optional<Partner> owner = partners.forStore(entry.get().storeNo());
+        if (owner.isPresent() && !owner.get().equals(signedBy)) {
+            log.error("ALERT: notify for {} signed by partner {} (partnerNo {}), but its store {} belongs to partner "
+                    + "{}; not applied", notified.partnerOrderNo(), signedBy.name(), signedBy.partnerNo(),
+                    entry.get().storeNo(), owner.get().name());
+            answer(exchange, NotifyVerdict.PARTNER_MISMATCH, 200, SUCCESS);
+            exchange.setRouteStop(true);
             return;
         }
         if (!Objects.equals(entry.get().orderAmount(), notified.orderAmount())) {

@@ -1,5 +1,7 @@
 package com.scanforpay.gateway.notify;
 
+import com.scanforpay.gateway.partner.Partner;
+import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.PaymentResult;
 import com.scanforpay.gateway.payment.PaymentResults;
 import com.scanforpay.gateway.provider.MalformedMessageException;
@@ -8,28 +10,40 @@ import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.ResponseHeader;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.SignatureMismatchException;
+import com.scanforpay.gateway.provider.UnknownPartnerException;
 
 /**
  * Reads one notify callback (plain Java): the signature is checked on the raw {@code response} bytes as
- * received, then the body must name the order, its status and its amount before it becomes a result.
+ * received, with the key of the partner named in the notification's own header ({@code partnerNo}; one the gateway
+ * does not know is refused, never checked with another key), then the body must name the order, its status and its
+ * amount before it becomes a result.
  */
 public final class NotifyCallbacks {
 
     private static final int MAX_ORDER_NO = 32;
 
     private final ScanForPayEnvelope envelope;
+    private final Partners partners;
     private final PaymentResults results;
 
-    public NotifyCallbacks(ScanForPayEnvelope envelope, PaymentResults results) {
+    public NotifyCallbacks(ScanForPayEnvelope envelope, Partners partners, PaymentResults results) {
         this.envelope = envelope;
+        this.partners = partners;
         this.results = results;
     }
 
+    /** A verified notification: its result, and the partner whose key signed it. */
+    public record Verified(Partner partner, PaymentResult result) {
+    }
+
     /** @throws RejectedNotificationException with a short reason naming the field */
-    public PaymentResult read(byte[] raw) {
+    public Verified read(byte[] raw) {
         OpenedEnvelope<ResponseHeader, OrderResult> opened;
         try {
-            opened = envelope.open(raw, ScanForPayEnvelope.RESPONSE, ResponseHeader.class, OrderResult.class);
+            opened = envelope.open(raw, ScanForPayEnvelope.RESPONSE, partners, ResponseHeader.class,
+                    OrderResult.class);
+        } catch (UnknownPartnerException e) {
+            throw new RejectedNotificationException(NotifyVerdict.UNKNOWN_PARTNER, e.getMessage());
         } catch (SignatureMismatchException e) {
             throw new RejectedNotificationException(NotifyVerdict.BAD_SIGNATURE, "bad signature: " + e.getMessage());
         } catch (MalformedMessageException e) {
@@ -56,7 +70,9 @@ public final class NotifyCallbacks {
         if (body.orderAmount() <= 0) {
             throw malformed("orderAmount must be positive");
         }
-        return results.fromNotify(body, opened.header() == null ? null : opened.header().messageId());
+        // verified with this partner's key, so the header's partnerNo is one of ours
+        Partner partner = partners.byPartnerNo(opened.header().partnerNo()).orElseThrow();
+        return new Verified(partner, results.fromNotify(body, opened.header().messageId()));
     }
 
     private static RejectedNotificationException malformed(String reason) {

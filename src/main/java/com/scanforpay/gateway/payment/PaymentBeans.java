@@ -6,14 +6,15 @@ import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
-import com.scanforpay.gateway.provider.ScanForPaySigner;
 import io.vertx.ext.web.client.WebClientOptions;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import org.apache.camel.component.vertx.http.VertxHttpBinding;
 
 /** Wires the plain-Java payment and protocol classes from configuration. */
 @Singleton
@@ -21,6 +22,7 @@ public class PaymentBeans {
 
     public static final String OFFSET_COMMIT = "processedOffsetCommit";
     public static final String PROVIDER_HTTP_OPTIONS = "providerHttpOptions";
+    public static final String PROVIDER_HTTP_BINDING = "providerHttpBinding";
 
     /** Fails start-up, naming {@code kafka.bootstrap.servers}, when KAFKA_BOOTSTRAP_SERVERS is not set. */
     @Inject
@@ -37,8 +39,9 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    ScanForPayEnvelope envelope(ObjectMapper mapper, ScanForPayConfig config) {
-        return new ScanForPayEnvelope(mapper, new ScanForPaySigner(config.signKey()));
+    ScanForPayEnvelope envelope(ObjectMapper mapper) {
+        // no key of its own: every request and answer names its partner's (see Partners)
+        return new ScanForPayEnvelope(mapper);
     }
 
     @Produces
@@ -49,8 +52,9 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    ProviderCalls providerCalls(ScanForPayEnvelope envelope, ScanForPayConfig config, Clock clock) {
-        return new ProviderCalls(envelope, config.partnerNo(), config.notifyUrl(), clock);
+    ProviderCalls providerCalls(ScanForPayEnvelope envelope, Partners partners, ScanForPayConfig config,
+            Clock clock) {
+        return new ProviderCalls(envelope, partners, config.notifyUrl(), clock);
     }
 
     @Produces
@@ -70,8 +74,8 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    PaymentCommandParser parser(ObjectMapper mapper, ScanForPayConfig config) {
-        return new PaymentCommandParser(mapper, config.storeNo());
+    PaymentCommandParser parser(ObjectMapper mapper, Partners partners) {
+        return new PaymentCommandParser(mapper, partners);
     }
 
     @Produces
@@ -79,6 +83,14 @@ public class PaymentBeans {
     @Named(OFFSET_COMMIT)
     ProcessedOffsetCommit offsetCommit() {
         return new ProcessedOffsetCommit();
+    }
+
+    /** TLS as the URL's scheme says, also for a URL with a port (see {@link ProviderHttpBinding}). */
+    @Produces
+    @Singleton
+    @Named(PROVIDER_HTTP_BINDING)
+    VertxHttpBinding providerHttpBinding() {
+        return new ProviderHttpBinding();
     }
 
     /** One pooled connection per payment in flight: HTTP/1.1 carries one request at a time per connection. */

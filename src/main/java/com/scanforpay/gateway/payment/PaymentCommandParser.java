@@ -3,6 +3,7 @@ package com.scanforpay.gateway.payment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.ParsedCommand.Accepted;
 import com.scanforpay.gateway.payment.ParsedCommand.Rejected;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Reads a command record's value bytes (CONTRACT.md §2) and checks every field against the provider's limits
  * (PROTOCOL.md), so nothing downstream sees an invalid command. Reports every failing field, not only the
- * first. Unknown fields are ignored.
+ * first. Unknown fields are ignored. A PAY or QUERY for a store no partner account serves can never succeed: it is
+ * rejected here too ({@link RejectionCode#UNKNOWN_STORE}), before anything is written.
  */
 public final class PaymentCommandParser {
 
@@ -30,11 +32,14 @@ public final class PaymentCommandParser {
     private static final Pattern IDENTIFIER = Pattern.compile("[\\x21-\\x7E]+");
 
     private final ObjectMapper mapper;
+    private final Partners partners;
     private final Optional<String> defaultStoreNo;
 
-    public PaymentCommandParser(ObjectMapper mapper, Optional<String> defaultStoreNo) {
+    /** {@code partners} says which stores are served, and the store of commands naming none. */
+    public PaymentCommandParser(ObjectMapper mapper, Partners partners) {
         this.mapper = mapper;
-        this.defaultStoreNo = defaultStoreNo.filter(s -> !s.isBlank());
+        this.partners = partners;
+        this.defaultStoreNo = partners.defaultStoreNo();
     }
 
     public ParsedCommand parse(byte[] value) {
@@ -122,6 +127,10 @@ public final class PaymentCommandParser {
 
         private String storeNo() {
             String storeNo = identifier("storeNo", STORE_NO_MAX, defaultStoreNo.isEmpty());
+            if (storeNo != null && partners.forStore(storeNo).isEmpty()) {
+                fail(RejectionCode.UNKNOWN_STORE, "storeNo", UnknownStoreException.message(storeNo));
+                return null;
+            }
             return storeNo != null ? storeNo : defaultStoreNo.orElse(null);
         }
 

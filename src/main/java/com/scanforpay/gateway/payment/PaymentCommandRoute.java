@@ -9,12 +9,15 @@ import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundAdmission;
 import com.scanforpay.gateway.ledger.RefundState;
+import com.scanforpay.gateway.partner.Partner;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -94,9 +97,10 @@ public class PaymentCommandRoute extends RouteBuilder {
                     .to(PaymentResultRoute.PUBLISH);
 
         from(QUERY).routeId("query-command")
-                .process(exchange -> exchange.setProperty(ProviderCallRoute.REQUEST,
-                        providerCalls.request(command(exchange))))
-                .to(ProviderCallRoute.CALL)
+                .process(this::prepareQuery)
+                .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
+                    .to(ProviderCallRoute.CALL)
+                .end()
                 .process(exchange -> exchange.getMessage().setBody(results.of(command(exchange), reply(exchange))))
                 .to(PaymentResultRoute.PUBLISH);
 
@@ -146,13 +150,48 @@ public class PaymentCommandRoute extends RouteBuilder {
         }
     }
 
-    /** Sets the refund request for an admitted refund; otherwise the body is what to publish. */
+    /**
+     * Sets the query request, for the partner serving the store the ledger has for the order (the command's
+     * {@code storeNo} when the ledger does not know it); or, when no partner serves that store any more, the
+     * body to an inconclusive answer without a call.
+     */
+    private void prepareQuery(Exchange exchange) {
+        PaymentCommand command = command(exchange);
+        String storeNo = command.partnerOrderNo() == null ? command.storeNo()
+                : ledger.find(command.partnerOrderNo()).map(LedgerEntry::storeNo).orElse(command.storeNo());
+        PaymentCommand query = Objects.equals(storeNo, command.storeNo()) ? command : new PaymentCommand(
+                CommandType.QUERY, storeNo, command.partnerOrderNo(), command.orderNo(), null, null, null, null, null,
+                null);
+        Optional<Partner> partner = providerCalls.partnerFor(storeNo);
+        if (partner.isPresent()) {
+            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(query, partner.get()));
+        } else {
+            log.warn("QUERY {}: {}", command.partnerOrderNo(), UnknownStoreException.message(storeNo));
+            exchange.getMessage().setBody(providerCalls.notSent(storeNo));
+        }
+    }
+
+    /**
+     * Sets the refund request for an admitted refund, for the partner serving the order's store (the default
+     * partner for an order the ledger does not know); otherwise the body is what to publish.
+     */
     private void admitRefund(Exchange exchange) {
         PaymentCommand command = command(exchange);
+        String storeNo = ledger.find(command.partnerOrderNo()).map(LedgerEntry::storeNo).orElse(null);
+        Optional<Partner> partner = providerCalls.partnerFor(storeNo);
+        if (partner.isEmpty()) {
+            // checked before the refund is recorded: nothing to undo
+            log.warn("REFUND {} of {} refused: {}", command.refundNo(), command.partnerOrderNo(),
+                    UnknownStoreException.message(storeNo));
+            exchange.getMessage().setBody(results.rejected(command, new FieldError("partnerOrderNo", "the order "
+                    + "was paid at store " + storeNo + ", which no partner serves: map it to a partner with "
+                    + "scanforpay.stores.\"" + storeNo + "\".partner")));
+            return;
+        }
         RefundAdmission admission = ledger.admitRefund(command.refundNo(), command.partnerOrderNo(),
                 command.orderAmount());
         if (admission instanceof RefundAdmission.Admitted) {
-            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command));
+            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command, partner.get()));
         } else if (admission instanceof RefundAdmission.Refused refused) {
             log.warn("REFUND {} of {} refused: {}", command.refundNo(), command.partnerOrderNo(), refused.message());
             exchange.getMessage().setBody(results.rejected(command, new FieldError(refused.field(),

@@ -6,11 +6,13 @@ import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.payment.PaymentStateMachine.Step;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -67,7 +69,9 @@ public class PaymentResolutionRoute extends RouteBuilder {
                         .process(exchange -> exchange.getMessage().setBody(machine.storedResult(entry(exchange))))
                     .otherwise()
                         .process(this::prepareQuery)
-                        .to(ProviderCallRoute.CALL)
+                        .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
+                            .to(ProviderCallRoute.CALL)
+                        .end()
                         .process(this::applyQueryAnswer)
                         .filter(exchangeProperty(RESENT).isNotNull())
                             .to(ProviderCallRoute.CALL)
@@ -90,10 +94,21 @@ public class PaymentResolutionRoute extends RouteBuilder {
                 .plus(config.publishTimeout().multipliedBy(2)).plus(config.pending().firstQueryDelay());
     }
 
+    /**
+     * Sets the query request, for the partner serving the payment's store. A store no partner serves any more (the
+     * configuration changed) is not asked anyone: the answer is inconclusive, so the payment goes its way to
+     * UNKNOWN at the deadline, saying why, and is never queried or paid through another partner's account.
+     */
     private void prepareQuery(Exchange exchange) {
         LedgerEntry entry = entry(exchange);
+        Optional<Partner> partner = providerCalls.partnerFor(entry.storeNo());
+        if (partner.isEmpty()) {
+            log.warn("Payment {}: {}", entry.partnerOrderNo(), UnknownStoreException.message(entry.storeNo()));
+            exchange.getMessage().setBody(providerCalls.notSent(entry.storeNo()));
+            return;
+        }
         exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(new PaymentCommand(CommandType.QUERY,
-                entry.storeNo(), entry.partnerOrderNo(), null, null, null, null, null, null, null)));
+                entry.storeNo(), entry.partnerOrderNo(), null, null, null, null, null, null, null), partner.get()));
     }
 
     private void applyQueryAnswer(Exchange exchange) {
@@ -103,12 +118,14 @@ public class PaymentResolutionRoute extends RouteBuilder {
             exchange.getMessage().setBody(null);
             // read before the move: once the payment moves on, the stored command may be cleared
             PaymentCommand payment = payCommand(entry);
+            // sealed before the move, for the partner just queried (the payment's store): nothing can fail after it
+            ProviderRequest request = providerCalls.request(payment);
             // only the one who moves the payment back to PAYING, at the attempt it saw, sends the pay
             if (ledger.move(entry.partnerOrderNo(), step.from(), step.to(), step.update())) {
                 log.info("Payment {}: the provider has no such order; sending the pay once more",
                         entry.partnerOrderNo());
                 exchange.setProperty(RESENT, payment);
-                exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(payment));
+                exchange.setProperty(ProviderCallRoute.REQUEST, request);
             }
             return;
         }

@@ -17,6 +17,11 @@ import org.apache.camel.builder.RouteBuilder;
  * signed; the body comes back as a {@link ProviderReply}, never an exception for an unanswered call. The HTTP
  * client is asynchronous (a call in flight holds no thread); its answer is handed to a small pool before anything
  * else runs, because what follows reads and writes the ledger (JDBC) and Kafka.
+ *
+ * <p>Each partner account may have its own base URL: the request's goes in the {@code CamelHttpUri} header
+ * ({@link Exchange#HTTP_URI}), which camel-vertx-http uses instead of the endpoint's URI (unless
+ * {@code bridgeEndpoint}), with {@code CamelHttpPath} appended. So one endpoint, one client and one connection
+ * pool per host serve every partner.
  */
 @ApplicationScoped
 public class ProviderCallRoute extends RouteBuilder {
@@ -53,6 +58,7 @@ public class ProviderCallRoute extends RouteBuilder {
         ProviderRequest request = request(exchange);
         exchange.setProperty(STARTED, System.nanoTime());
         exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_URI, request.baseUrl());
         exchange.getMessage().setHeader(Exchange.HTTP_PATH, request.path());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
         exchange.getMessage().setBody(request.envelope().bytes());
@@ -63,7 +69,7 @@ public class ProviderCallRoute extends RouteBuilder {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         ProviderRequest request = request(exchange);
         exchange.getMessage().getHeaders().clear();
-        ProviderReply reply = providerCalls.read(request.path(), request.reqMsgId(), status == null ? 0 : status,
+        ProviderReply reply = providerCalls.read(request, status == null ? 0 : status,
                 body == null ? new byte[0] : body);
         measure(exchange, reply, null);
         exchange.getMessage().setBody(reply);
@@ -105,11 +111,13 @@ public class ProviderCallRoute extends RouteBuilder {
         return exchange.getProperty(REQUEST, ProviderRequest.class);
     }
 
+    /** The default partner's URL; every request names its own partner's in {@link Exchange#HTTP_URI}. */
     private String providerUri() {
         return "vertx-http:" + config.baseUrl()
                 + "?httpMethod=POST"
                 + "&throwExceptionOnFailure=false"
                 + "&timeout=" + config.responseTimeout().toMillis()
-                + "&webClientOptions=#" + PaymentBeans.PROVIDER_HTTP_OPTIONS;
+                + "&webClientOptions=#" + PaymentBeans.PROVIDER_HTTP_OPTIONS
+                + "&vertxHttpBinding=#" + PaymentBeans.PROVIDER_HTTP_BINDING;
     }
 }

@@ -1,5 +1,7 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.partner.Partner;
+import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.provider.MalformedMessageException;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.PayRequest;
@@ -10,6 +12,7 @@ import com.scanforpay.gateway.provider.RequestHeader;
 import com.scanforpay.gateway.provider.ResponseHeader;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.SignatureMismatchException;
+import com.scanforpay.gateway.provider.SignedEnvelope;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -17,6 +20,9 @@ import java.util.Optional;
  * Turns a command into its signed provider request, and the provider's HTTP answer into a {@link ProviderReply}.
  * Every answer that does not prove an outcome (HTTP error, unparseable or wrongly signed body) is
  * {@link ProviderReply.Inconclusive}: it is never read as a failure, because the customer may have been charged.
+ *
+ * <p>Each request is made for the partner account serving its store: that partner's {@code partnerNo} in the
+ * header, its key on the signature, its base URL; the answer is verified with the same key.
  */
 public final class ProviderCalls {
 
@@ -27,47 +33,76 @@ public final class ProviderCalls {
     static final String MALFORMED = "provider response is malformed: ";
 
     private final ScanForPayEnvelope envelope;
-    private final String partnerNo;
+    private final Partners partners;
     private final Optional<String> notifyUrl;
     private final Clock clock;
 
-    public ProviderCalls(ScanForPayEnvelope envelope, String partnerNo, Optional<String> notifyUrl, Clock clock) {
+    public ProviderCalls(ScanForPayEnvelope envelope, Partners partners, Optional<String> notifyUrl, Clock clock) {
         this.envelope = envelope;
-        this.partnerNo = partnerNo;
+        this.partners = partners;
         this.notifyUrl = notifyUrl.filter(url -> !url.isBlank());
         this.clock = clock;
     }
 
+    /**
+     * The partner serving {@code storeNo}; the default partner when no store is known ({@code null}: a refund of an
+     * order the ledger does not know). Empty for a store no partner serves.
+     */
+    public Optional<Partner> partnerFor(String storeNo) {
+        return storeNo == null ? Optional.of(partners.defaultPartner()) : partners.forStore(storeNo);
+    }
+
+    /**
+     * The request of a command for the partner serving its store (PAY, QUERY).
+     *
+     * @throws UnknownStoreException when no partner serves it (the parser rejects such commands)
+     */
     public ProviderRequest request(PaymentCommand command) {
-        RequestHeader header = RequestHeader.next(partnerNo, clock);
+        return request(command, partnerFor(command.storeNo())
+                .orElseThrow(() -> new UnknownStoreException(command.storeNo())));
+    }
+
+    /** The request of {@code command}, sealed for {@code partner}. */
+    public ProviderRequest request(PaymentCommand command, Partner partner) {
+        RequestHeader header = RequestHeader.next(partner.partnerNo(), clock);
         return switch (command.type()) {
-            case PAY -> new ProviderRequest(PAY_PATH, envelope.seal(ScanForPayEnvelope.REQUEST, header,
+            case PAY -> new ProviderRequest(partner, PAY_PATH, seal(partner, header,
                     new PayRequest(command.storeNo(), command.partnerOrderNo(), command.barcode(),
                             command.orderAmount(), command.orderTitle(), command.operatorId(), command.terminalNo(),
                             notifyUrl.orElse(null))),
                     header.reqMsgId());
-            case QUERY -> new ProviderRequest(QUERY_PATH, envelope.seal(ScanForPayEnvelope.REQUEST, header,
+            case QUERY -> new ProviderRequest(partner, QUERY_PATH, seal(partner, header,
                     new QueryRequest(command.storeNo(), command.partnerOrderNo(), command.orderNo())),
                     header.reqMsgId());
-            case REFUND -> new ProviderRequest(REFUND_PATH, envelope.seal(ScanForPayEnvelope.REQUEST, header,
+            case REFUND -> new ProviderRequest(partner, REFUND_PATH, seal(partner, header,
                     new RefundRequest(command.partnerOrderNo(), command.refundNo(), command.orderAmount(),
                             command.operatorId(), command.terminalNo())),
                     header.reqMsgId());
         };
     }
 
-    /** Interprets the provider's HTTP answer to a request sent to {@code path}. */
-    public ProviderReply read(String path, String reqMsgId, int httpStatus, byte[] body) {
+    private SignedEnvelope seal(Partner partner, RequestHeader header, Object body) {
+        return envelope.seal(partner.signer(), ScanForPayEnvelope.REQUEST, header, body);
+    }
+
+    /** The answer to a call that could not be made: no partner serves {@code storeNo} (any more). */
+    public ProviderReply notSent(String storeNo) {
+        return new ProviderReply.Inconclusive("not sent: " + UnknownStoreException.message(storeNo), null);
+    }
+
+    /** Interprets the provider's HTTP answer to {@code request}: verified with the key of the partner it was sent for. */
+    public ProviderReply read(ProviderRequest request, int httpStatus, byte[] body) {
+        String reqMsgId = request.reqMsgId();
         if (httpStatus != 200) {
             return new ProviderReply.Inconclusive(HTTP_ERROR + httpStatus, reqMsgId);
         }
         try {
-            if (REFUND_PATH.equals(path)) {
-                return new ProviderReply.Refund(envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
-                        RefundResult.class).body(), reqMsgId);
+            if (REFUND_PATH.equals(request.path())) {
+                return new ProviderReply.Refund(envelope.open(body, ScanForPayEnvelope.RESPONSE,
+                        request.partner().signer(), ResponseHeader.class, RefundResult.class).body(), reqMsgId);
             }
-            return new ProviderReply.Order(envelope.open(body, ScanForPayEnvelope.RESPONSE, ResponseHeader.class,
-                    OrderResult.class).body(), reqMsgId);
+            return new ProviderReply.Order(envelope.open(body, ScanForPayEnvelope.RESPONSE, request.partner().signer(),
+                    ResponseHeader.class, OrderResult.class).body(), reqMsgId);
         } catch (MalformedMessageException e) {
             return new ProviderReply.Inconclusive(MALFORMED + e.getMessage(), reqMsgId);
         } catch (SignatureMismatchException e) {

@@ -9,5 +9,7 @@ public enum RejectionCode {
     /** A field is present but of the wrong type, length or format. */
     INVALID_FIELD,
     /** {@code type} is not one of PAY, QUERY, REFUND. */
-    UNSUPPORTED_TYPE
+    UNSUPPORTED_TYPE,
+    /** {@code storeNo} is served by no configured partner account ({@code scanforpay.stores}). */
+    UNKNOWN_STORE
 }

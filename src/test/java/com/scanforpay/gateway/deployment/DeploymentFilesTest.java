@@ -206,7 +206,7 @@ class DeploymentFilesTest {
     @Test
     void everyGatewayVariableIsASettingTheApplicationReads() {
         Map<String, String> known = knownEnvironmentVariables();
-        List<String> unknown = env("gateway").keySet().stream().filter(name -> !known.containsKey(name)).toList();
+        List<String> unknown = env("gateway").keySet().stream().filter(name -> !isKnown(name, known)).toList();
         assertTrue(unknown.isEmpty(), "gateway environment variable(s) " + unknown
                 + " match no setting the application reads; known: " + new TreeSet<>(known.keySet()));
     }
@@ -456,6 +456,27 @@ class DeploymentFilesTest {
         return known;
     }
 
+    /**
+     * Whether environment variable {@code name} is a known setting; a map entry's ({@code scanforpay.partners.*.x})
+     * matches any key, plain ({@code _TOKYO_}) or quoted ({@code __100010000000009__}).
+     */
+    static boolean isKnown(String name, Map<String, String> known) {
+        if (known.containsKey(name)) {
+            return true;
+        }
+        return known.values().stream().filter(property -> property.contains("*")).anyMatch(property -> {
+            String[] parts = property.split("\\*", -1);
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    regex.append("(?:_[A-Z0-9_]+_|[A-Z0-9]+)");
+                }
+                regex.append(Pattern.quote(envName(parts[i])));
+            }
+            return name.matches(regex.toString());
+        });
+    }
+
     /** Property → whether it is required (no default, not optional), from the {@code @ConfigMapping} interfaces. */
     static Map<String, Boolean> knownProperties() {
         Map<String, Boolean> properties = new TreeMap<>();
@@ -470,6 +491,14 @@ class DeploymentFilesTest {
     }
 
     private static void walk(Class<?> type, String prefix, Map<String, Boolean> properties) {
+        walk(type, prefix, properties, false);
+    }
+
+    /**
+     * @param inMapEntry the group is the value of a map ({@code scanforpay.partners.*}): its properties exist per
+     *                   entry, none is required as such
+     */
+    private static void walk(Class<?> type, String prefix, Map<String, Boolean> properties, boolean inMapEntry) {
         for (Method method : type.getMethods()) {
             if (method.getParameterCount() != 0 || method.isDefault() || Modifier.isStatic(method.getModifiers())
                     || method.getDeclaringClass() == Object.class) {
@@ -486,13 +515,18 @@ class DeploymentFilesTest {
             String name = segment.isEmpty() ? prefix : prefix + "." + segment;
             Class<?> valueType = method.getReturnType();
             boolean optional = valueType == Optional.class;
+            boolean map = valueType == Map.class;
             if (optional) {
-                valueType = typeArgument(method.getGenericReturnType());
+                valueType = typeArgument(method.getGenericReturnType(), 0);
+            } else if (map) {
+                // Map<String, Group>: one group per key, named by the key (a wildcard here)
+                valueType = typeArgument(method.getGenericReturnType(), 1);
+                name = name + ".*";
             }
             if (isGroup(valueType)) {
-                walk(valueType, name, properties);
+                walk(valueType, name, properties, inMapEntry || map);
             } else {
-                boolean required = !optional && !method.isAnnotationPresent(WithDefault.class);
+                boolean required = !optional && !map && !inMapEntry && !method.isAnnotationPresent(WithDefault.class);
                 properties.put(name, required);
             }
         }
@@ -502,9 +536,9 @@ class DeploymentFilesTest {
         return type != null && type.isInterface() && type.getName().startsWith("com.scanforpay.");
     }
 
-    private static Class<?> typeArgument(Type type) {
+    private static Class<?> typeArgument(Type type, int index) {
         if (type instanceof ParameterizedType parameterized
-                && parameterized.getActualTypeArguments()[0] instanceof Class<?> argument) {
+                && parameterized.getActualTypeArguments()[index] instanceof Class<?> argument) {
             return argument;
         }
         return null;
@@ -555,6 +589,11 @@ class DeploymentFilesTest {
             assertTrue(known.containsKey(name), name + " should be a known setting; known: " + known.keySet());
         }
         assertFalse(known.containsKey("SCANFORPAY_BASEURL"), "camelCase must become kebab-case");
+        // map entries: any key, plain or quoted (SmallRye's "__" stands for a quote, needed for numeric keys)
+        assertTrue(isKnown("SCANFORPAY_PARTNERS_TOKYO_SIGN_KEY_FILE", known));
+        assertTrue(isKnown("SCANFORPAY_STORES__100010000000009__PARTNER", known));
+        assertFalse(isKnown("SCANFORPAY_STORES_TOKYO_PARTNER_NO", known));
+        assertFalse(isKnown("SCANFORPAY_PARTNERS", known));
         assertEquals(Set.of("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url", "scanforpay.partner-no",
                 "scanforpay.sign-key"), requiredProperties(), "required settings (CONTRACT.md §1)");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -571,5 +573,137 @@ class ScanForPayEnvelopeTest {
                     () -> openResponse(raw.getBytes(charset)), charset.name());
             assertEquals("message is not UTF-8 JSON", e.getMessage(), charset.name());
         }
+    }
+
+    // ---- several partners -----------------------------------------------------------------------------------------
+
+    private static final String PARTNER_B = "20002";
+    private static final String KEY_B = "k3y-partner-b-2024";
+
+    /** The keys of partners 10001 (KEY) and 20002 (KEY_B), noting which partnerNos were asked for. */
+    private final List<String> asked = new ArrayList<>();
+    private final PartnerKeys twoPartners = partnerNo -> {
+        asked.add(partnerNo);
+        return switch (partnerNo) {
+            case "10001" -> Optional.of(signer);
+            case PARTNER_B -> Optional.of(new ScanForPaySigner(KEY_B));
+            default -> Optional.empty();
+        };
+    };
+
+    private OpenedEnvelope<ResponseHeader, OrderResult> openNotify(byte[] raw) {
+        return new ScanForPayEnvelope(mapper).open(raw, ScanForPayEnvelope.RESPONSE, twoPartners, ResponseHeader.class,
+                OrderResult.class);
+    }
+
+    /** A response (notify) envelope naming {@code partnerNo} in its header, signed with {@code key}. */
+    private SignedEnvelope notifyFrom(String partnerNo, String key) {
+        ResponseHeader header = new ResponseHeader(partnerNo, "2018-07-25T18:06:12+08:00", "SHA256", "1.0", "m1", null);
+        return new ScanForPayEnvelope(mapper).seal(new ScanForPaySigner(key), ScanForPayEnvelope.RESPONSE, header,
+                SAMPLE_SUCCESS_BODY);
+    }
+
+    @Test
+    void sealWithAGivenSignerIsTheSameAsWithAnEnvelopeOfThatKey() {
+        PayRequest body = new PayRequest("100010000000002", "p20180725180605466813", "284447106610060508", 2100,
+                "Consume", "211918", "123456", "http://192.168.31.72:8080/scanforpay/notify");
+        ScanForPayEnvelope shared = new ScanForPayEnvelope(mapper);
+
+        SignedEnvelope sealed = shared.seal(signer, ScanForPayEnvelope.REQUEST, sampleHeader(), body);
+        assertEquals("{\"request\":" + FULL_PAY_INNER + ",\"signature\":\"" + FULL_PAY_SIGNATURE + "\"}",
+                sealed.json());
+
+        SignedEnvelope sealedForB = shared.seal(new ScanForPaySigner(KEY_B), ScanForPayEnvelope.REQUEST,
+                sampleHeader(), body);
+        assertNotEquals(FULL_PAY_SIGNATURE, sealedForB.signature());
+        assertEquals(new ScanForPaySigner(KEY_B).sign(FULL_PAY_INNER), sealedForB.signature());
+        // B's answer opens with B's key only
+        assertEquals(body, shared.open(sealedForB.bytes(), ScanForPayEnvelope.REQUEST, new ScanForPaySigner(KEY_B),
+                RequestHeader.class, PayRequest.class).body());
+        assertThrows(SignatureMismatchException.class, () -> shared.open(sealedForB.bytes(),
+                ScanForPayEnvelope.REQUEST, signer, RequestHeader.class, PayRequest.class));
+    }
+
+    @Test
+    void anEnvelopeOfSeveralPartnersHasNoKeyOfItsOwn() {
+        ScanForPayEnvelope shared = new ScanForPayEnvelope(mapper);
+        assertThrows(IllegalStateException.class, () -> shared.seal(ScanForPayEnvelope.REQUEST, sampleHeader(),
+                new QueryRequest("100010000000002", "p1", null)));
+        assertThrows(IllegalStateException.class, () -> shared.open(utf8(sampleSuccess(SAMPLE_SUCCESS_SIGNATURE)),
+                ScanForPayEnvelope.RESPONSE, ResponseHeader.class, OrderResult.class));
+    }
+
+    @Test
+    void givenSignerVerifiesTheProviderSampleOnItsRawBytes() {
+        OpenedEnvelope<ResponseHeader, OrderResult> opened = new ScanForPayEnvelope(mapper).open(
+                utf8(sampleSuccess(SAMPLE_SUCCESS_SIGNATURE)), ScanForPayEnvelope.RESPONSE, signer,
+                ResponseHeader.class, OrderResult.class);
+        assertEquals(SAMPLE_SUCCESS_BODY, opened.body());
+    }
+
+    @Test
+    void notifyIsVerifiedWithTheKeyOfThePartnerInItsHeader() {
+        // the provider's pretty-printed sample names partner 10001: its raw bytes verify with 10001's key
+        assertEquals(SAMPLE_SUCCESS_BODY, openNotify(utf8(sampleSuccess(SAMPLE_SUCCESS_SIGNATURE))).body());
+        assertEquals(List.of("10001"), asked);
+
+        asked.clear();
+        OpenedEnvelope<ResponseHeader, OrderResult> fromB = openNotify(notifyFrom(PARTNER_B, KEY_B).bytes());
+        assertEquals(PARTNER_B, fromB.header().partnerNo());
+        assertEquals(SAMPLE_SUCCESS_BODY, fromB.body());
+        assertEquals(List.of(PARTNER_B), asked, "only the named partner's key is looked up");
+    }
+
+    @Test
+    void notifyClaimingOnePartnerButSignedWithAnothersKeyIsAMismatch() {
+        SignatureMismatchException claimsB = assertThrows(SignatureMismatchException.class,
+                () -> openNotify(notifyFrom(PARTNER_B, KEY).bytes()));
+        assertEquals("signature does not match the message", claimsB.getMessage());
+        assertFalse(claimsB instanceof UnknownPartnerException);
+
+        assertThrows(SignatureMismatchException.class, () -> openNotify(notifyFrom("10001", KEY_B).bytes()));
+    }
+
+    @Test
+    void notifyFromAnUnknownPartnerIsRefusedWithoutTryingAnyKey() {
+        // signed correctly, with a key we hold, but naming a partner we do not know
+        UnknownPartnerException unknown = assertThrows(UnknownPartnerException.class,
+                () -> openNotify(notifyFrom("30003", KEY).bytes()));
+        assertEquals("unknown partner: no sign key for partnerNo 30003", unknown.getMessage());
+        assertEquals(List.of("30003"), asked);
+        // a kind of signature failure: callers treating mismatches as "not authentic" refuse it too
+        assertTrue(SignatureMismatchException.class.isInstance(unknown));
+    }
+
+    @Test
+    void notifyNamingNoPartnerIsRefused() {
+        for (String header : List.of("{\"respTime\":\"x\"}", "{\"partnerNo\":null}", "{\"partnerNo\":10001}",
+                "{\"partnerNo\":\"\"}")) {
+            String inner = "{\"header\":" + header + ",\"body\":{\"code\":1,\"msg\":\"success\"}}";
+            UnknownPartnerException e = assertThrows(UnknownPartnerException.class,
+                    () -> openNotify(utf8(signedResponse(inner))), header);
+            assertEquals("unknown partner: the header names no partnerNo", e.getMessage());
+        }
+        assertTrue(asked.isEmpty());
+        MalformedMessageException noHeader = assertThrows(MalformedMessageException.class,
+                () -> openNotify(utf8(signedResponse("{\"body\":{\"code\":1}}"))));
+        assertEquals("'header' is missing or not an object", noHeader.getMessage());
+    }
+
+    @Test
+    void unknownPartnerNoIsQuotedOnlyWhenItLooksLikeOne() {
+        String strange = "10001\\n<script>" + "x".repeat(40);
+        String inner = "{\"header\":{\"partnerNo\":\"" + strange + "\"},\"body\":{\"code\":1}}";
+        UnknownPartnerException e = assertThrows(UnknownPartnerException.class,
+                () -> openNotify(utf8(signedResponse(inner))));
+        assertEquals("unknown partner: the header's partnerNo is not one of ours", e.getMessage());
+    }
+
+    @Test
+    void tamperedNotifyOfAKnownPartnerIsStillAMismatch() {
+        String original = new String(notifyFrom(PARTNER_B, KEY_B).bytes(), StandardCharsets.UTF_8);
+        String tampered = original.replace("\"status\":1", "\"status\":2");
+        assertNotEquals(original, tampered);
+        assertThrows(SignatureMismatchException.class, () -> openNotify(utf8(tampered)));
     }
 }

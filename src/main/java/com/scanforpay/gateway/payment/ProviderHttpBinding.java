@@ -1,0 +1,31 @@
+package com.scanforpay.gateway.payment;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
+import java.net.URI;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.vertx.http.DefaultVertxHttpBinding;
+import org.apache.camel.component.vertx.http.VertxHttpEndpoint;
+import org.apache.camel.component.vertx.http.VertxHttpHelper;
+
+/**
+ * camel-vertx-http 4.17's binding, except that TLS follows the URL's scheme. For a URL with an explicit port
+ * ({@code https://pay.example:8443}) the default binding calls {@code WebClient.request(method, port, host, path)},
+ * which takes TLS from the client options (off) rather than from the URL: the signed request would travel as plain
+ * HTTP. URLs without a port ({@code requestAbs}) were already right.
+ */
+final class ProviderHttpBinding extends DefaultVertxHttpBinding {
+
+    @Override
+    public HttpRequest<Buffer> prepareHttpRequest(VertxHttpEndpoint endpoint, Exchange exchange) throws Exception {
+        // the same resolution the default binding makes (CamelHttpUri header, else the endpoint's URI, plus the
+        // path); it consumes the REST DSL's URI header, which the default binding must still see
+        Object restUri = exchange.getMessage().getHeader(Exchange.REST_HTTP_URI);
+        URI uri = VertxHttpHelper.resolveHttpURI(exchange, endpoint);
+        if (restUri != null) {
+            exchange.getMessage().setHeader(Exchange.REST_HTTP_URI, restUri);
+        }
+        HttpRequest<Buffer> request = super.prepareHttpRequest(endpoint, exchange);
+        return request.ssl("https".equalsIgnoreCase(uri.getScheme()));
+    }
+}

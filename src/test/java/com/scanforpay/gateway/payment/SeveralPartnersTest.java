@@ -1,0 +1,292 @@
+package com.scanforpay.gateway.payment;
+
+import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
+import static com.scanforpay.gateway.testing.GatewayTestStack.DLQ;
+import static com.scanforpay.gateway.testing.GatewayTestStack.RESULTS;
+import static com.scanforpay.gateway.testing.SeveralPartners.PARTNER_NO_B;
+import static com.scanforpay.gateway.testing.SeveralPartners.SIGN_KEY_B;
+import static com.scanforpay.gateway.testing.SeveralPartners.STORE_A2;
+import static com.scanforpay.gateway.testing.SeveralPartners.STORE_B;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.notify.NotifyCallbackRoute;
+import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.SandboxCall;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics;
+import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import com.scanforpay.gateway.testing.Notifications;
+import com.scanforpay.gateway.testing.SeveralPartners;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two partner accounts over real HTTP and Kafka: each store's commands are signed with its partner's key and go to
+ * its partner's provider (the stack's sandbox for the default partner, a second sandbox for partner B); a store no
+ * partner serves is rejected before anything happens; notifications are verified with the key of the partner they
+ * name.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestStack.class)
+@TestProfile(SeveralPartners.class)
+class SeveralPartnersTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Notifications FROM_A = Notifications.ofTestStack();
+    private static final Notifications FROM_B = new Notifications(PARTNER_NO_B, SIGN_KEY_B);
+
+    @TestHTTPResource(NotifyCallbackRoute.PATH)
+    URL notifyUrl;
+    @Inject
+    PaymentLedger ledger;
+
+    static KafkaTopics kafka;
+    static Tail results;
+    static Tail deadLetters;
+
+    @BeforeAll
+    static void openTopics() {
+        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
+        results = kafka.tail(RESULTS);
+        deadLetters = kafka.tail(DLQ);
+    }
+
+    @AfterAll
+    static void closeTopicsAndSandboxB() {
+        kafka.close();
+        SeveralPartners.closeSandboxB();
+    }
+
+    private static ScanForPaySandbox sandboxA() {
+        return GatewayTestStack.sandbox();
+    }
+
+    private static ScanForPaySandbox sandboxB() {
+        return SeveralPartners.sandboxB();
+    }
+
+    @Test
+    void payForAStoreOfPartnerBIsSignedWithBsKeyAndGoesToBsProvider() throws Exception {
+        String order = newOrderNo();
+        pay(order, STORE_B, SandboxBarcodes.PAID);
+
+        JsonNode result = single(order);
+        assertEquals("SUCCESS", result.get("outcome").asText());
+        List<SandboxCall> calls = callsOf(sandboxB(), order);
+        assertEquals(1, calls.size());
+        assertEquals(ScanForPaySandbox.PAY_PATH, calls.get(0).path());
+        assertTrue(calls.get(0).signatureValid(), "B's provider verified the request with B's partnerNo and key");
+        assertEquals(STORE_B, sandboxB().order(order).orElseThrow().storeNo());
+        assertEquals(List.of(), callsOf(sandboxA(), order), "nothing went to the default partner's provider");
+    }
+
+    @Test
+    void payForTheDefaultPartnersStoresGoesToItsProvider() throws Exception {
+        String unnamed = newOrderNo();
+        String mapped = newOrderNo();
+        pay(unnamed, null, SandboxBarcodes.PAID);
+        pay(mapped, STORE_A2, SandboxBarcodes.PAID);
+
+        for (String order : List.of(unnamed, mapped)) {
+            assertEquals("SUCCESS", single(order).get("outcome").asText());
+            List<SandboxCall> calls = callsOf(sandboxA(), order);
+            assertEquals(1, calls.size(), order);
+            assertTrue(calls.get(0).signatureValid(), order);
+            assertEquals(List.of(), callsOf(sandboxB(), order));
+        }
+        assertEquals(GatewayTestStack.STORE_NO, sandboxA().order(unnamed).orElseThrow().storeNo());
+        assertEquals(STORE_A2, sandboxA().order(mapped).orElseThrow().storeNo());
+    }
+
+    @Test
+    void payForAStoreNoPartnerServesIsRejectedAndDeadLetteredWithoutACall() throws Exception {
+        String order = newOrderNo();
+        String after = newOrderNo();
+        pay(order, "999990000000001", SandboxBarcodes.PAID);
+        pay(after, STORE_B, SandboxBarcodes.PAID);
+
+        String expected = "storeNo 999990000000001 is not configured: map it to a partner with "
+                + "scanforpay.stores.\"999990000000001\".partner";
+        JsonNode result = single(order);
+        assertEquals("REJECTED", result.get("outcome").asText());
+        assertEquals("VALIDATION", result.get("source").asText());
+        assertEquals("storeNo", result.get("errors").get(0).get("field").asText());
+        assertEquals(expected, result.get("errors").get(0).get("message").asText());
+
+        Received letter = await().atMost(WAIT).until(() -> deadLetters.withKey(order).stream().findFirst()
+                .orElse(null), java.util.Objects::nonNull);
+        assertEquals("UNKNOWN_STORE", letter.headers().get("scanforpay-error-code"));
+        assertEquals("storeNo: " + expected, letter.headers().get("scanforpay-error-message"));
+        assertTrue(letter.value().contains("999990000000001"), "original value bytes");
+
+        assertEquals("SUCCESS", single(after).get("outcome").asText(), "later commands still flow");
+        assertEquals(List.of(), callsOf(sandboxA(), order));
+        assertEquals(List.of(), callsOf(sandboxB(), order));
+        assertTrue(ledger.find(order).isEmpty(), "nothing written to the ledger");
+    }
+
+    @Test
+    void waitingPaymentOfPartnerBIsQueriedAtBsProvider() throws Exception {
+        String order = newOrderNo();
+        pay(order, STORE_B, SandboxBarcodes.WAITING_THEN_PAID);
+
+        await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
+        assertEquals(List.of("PENDING", "SUCCESS"), outcomes(order));
+        assertEquals("QUERY", parsed(results.withKey(order)).get(1).get("source").asText());
+        List<SandboxCall> queries = callsOf(sandboxB(), order).stream()
+                .filter(call -> ScanForPaySandbox.QUERY_PATH.equals(call.path())).toList();
+        assertTrue(!queries.isEmpty() && queries.stream().allMatch(SandboxCall::signatureValid), queries.toString());
+        assertEquals(List.of(), callsOf(sandboxA(), order));
+    }
+
+    @Test
+    void queryAndRefundOfAnOrderOfPartnerBGoToBsProvider() throws Exception {
+        String order = newOrderNo();
+        pay(order, STORE_B, SandboxBarcodes.PAID);
+        assertEquals("SUCCESS", single(order).get("outcome").asText());
+
+        // the query names no store: the ledger's (B's) is used; the refund never names one
+        kafka.send(COMMANDS, order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
+        kafka.send(COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order + "\",\"refundNo\":\"r"
+                + order + "\",\"orderAmount\":700}");
+
+        await().atMost(WAIT).until(() -> results.withKey(order).size() >= 3);
+        List<JsonNode> events = parsed(results.withKey(order));
+        assertEquals("QUERY", events.get(1).get("type").asText());
+        assertEquals("SUCCESS", events.get(1).get("outcome").asText(), "B's provider knows the order");
+        assertEquals("REFUND", events.get(2).get("type").asText());
+        assertEquals("SUCCESS", events.get(2).get("outcome").asText());
+        assertEquals(700, sandboxB().order(order).orElseThrow().refundedAmount());
+        List<String> paths = callsOf(sandboxB(), order).stream().map(SandboxCall::path).toList();
+        assertEquals(List.of(ScanForPaySandbox.PAY_PATH, ScanForPaySandbox.QUERY_PATH, ScanForPaySandbox.REFUND_PATH),
+                paths);
+        assertTrue(callsOf(sandboxB(), order).stream().allMatch(SandboxCall::signatureValid));
+        assertEquals(List.of(), callsOf(sandboxA(), order));
+    }
+
+    @Test
+    void notifyIsVerifiedWithTheKeyOfThePartnerItNames() throws Exception {
+        String order = newOrderNo();
+
+        HttpResponse<String> fromB = post(FROM_B.signed(order, OrderResult.STATUS_PAID, 2100));
+        assertEquals(200, fromB.statusCode(), fromB.body());
+        assertEquals("success", fromB.body());
+        await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
+
+        // the same notification, claiming partner B but signed with the default partner's key
+        String other = newOrderNo();
+        HttpResponse<String> forged = post(new Notifications(PARTNER_NO_B, GatewayTestStack.SIGN_KEY)
+                .signed(other, OrderResult.STATUS_PAID, 2100));
+        assertEquals(400, forged.statusCode());
+        assertTrue(forged.body().startsWith("bad signature"), forged.body());
+
+        // a partner the gateway does not know, whatever the key
+        HttpResponse<String> unknown = post(new Notifications("30003", GatewayTestStack.SIGN_KEY)
+                .signed(other, OrderResult.STATUS_PAID, 2100));
+        assertEquals(400, unknown.statusCode());
+        assertEquals("unknown partner: no sign key for partnerNo 30003", unknown.body());
+
+        // the default partner's own notifications still pass
+        assertEquals(200, post(FROM_A.signed(other, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
+        await().atMost(WAIT).until(() -> outcomes(other).contains("REFUNDED"));
+        assertEquals(List.of("REFUNDED"), outcomes(other), "nothing of the refused ones was published");
+        String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
+        assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"unknown_partner\"}"), "counted");
+    }
+
+    @Test
+    void onePartnersNotifyCannotSettleAnotherPartnersPayment() throws Exception {
+        String order = newOrderNo();
+        pay(order, null, SandboxBarcodes.WAITING_THEN_FAILED);
+        await().atMost(WAIT).until(() -> ledger.find(order).isPresent());
+
+        // correctly signed by partner B, about an order of the default partner's store
+        HttpResponse<String> answer = post(FROM_B.signed(order, OrderResult.STATUS_PAID, 2100));
+        assertEquals(200, answer.statusCode());
+        assertEquals("success", answer.body());
+
+        await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state().isFinal());
+        assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state(), "never marked paid");
+        results.awaitCaughtUp();
+        assertEquals(List.of("PENDING", "FAILED"), outcomes(order));
+        String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
+        assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"partner_mismatch\"}"), "counted");
+    }
+
+    @Test
+    void aPaymentWhoseStoreIsNoLongerMappedIsAskedOfNoPartnerAndEndsUnknownSayingWhy() throws Exception {
+        // as if paid by an instance configured with another store mapping, which then stopped before the answer
+        String order = newOrderNo();
+        String store = "999990000000002";
+        ledger.admitPayment(order, store, 2100, SandboxBarcodes.PAID, Duration.ofMillis(100), Duration.ofSeconds(2),
+                Duration.ofSeconds(3), "{\"type\":\"PAY\",\"storeNo\":\"" + store + "\",\"partnerOrderNo\":\"" + order
+                        + "\",\"barcode\":\"" + SandboxBarcodes.PAID + "\",\"orderAmount\":2100}");
+
+        JsonNode result = single(order);
+        assertEquals("UNKNOWN", result.get("outcome").asText());
+        assertTrue(result.get("msg").asText().contains("storeNo " + store + " is not configured"),
+                result.get("msg").asText());
+        assertEquals(PaymentState.UNKNOWN, ledger.find(order).orElseThrow().state());
+        assertEquals(List.of(), callsOf(sandboxA(), order), "never asked through another partner's account");
+        assertEquals(List.of(), callsOf(sandboxB(), order));
+    }
+
+    private static List<SandboxCall> callsOf(ScanForPaySandbox sandbox, String order) {
+        return sandbox.calls().stream().filter(call -> order.equals(call.partnerOrderNo())).toList();
+    }
+
+    private static JsonNode single(String order) throws Exception {
+        await().atMost(WAIT).until(() -> !results.withKey(order).isEmpty());
+        List<Received> records = results.withKey(order);
+        assertEquals(1, records.size(), "exactly one result for " + order);
+        return JSON.readTree(records.get(0).valueBytes());
+    }
+
+    private static List<String> outcomes(String order) throws Exception {
+        return parsed(results.withKey(order)).stream().map(result -> result.get("outcome").asText()).toList();
+    }
+
+    private static List<JsonNode> parsed(List<Received> records) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (Received record : records) {
+            nodes.add(JSON.readTree(record.valueBytes()));
+        }
+        return nodes;
+    }
+
+    private static void pay(String order, String storeNo, String barcode) {
+        kafka.send(COMMANDS, order, "{\"partnerOrderNo\":\"" + order + "\""
+                + (storeNo == null ? "" : ",\"storeNo\":\"" + storeNo + "\"") + ",\"barcode\":\"" + barcode
+                + "\",\"orderAmount\":2100}");
+    }
+
+    private HttpResponse<String> post(byte[] body) {
+        return Notifications.post(notifyUrl.toString(), body);
+    }
+
+    private static String newOrderNo() {
+        return "mp" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+}
