@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.api;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -21,28 +22,37 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
     private static final String BEARER = "Bearer ";
 
-    private final List<byte[]> keys;
-
+    // looked up on first use: filters are created at static init, before runtime configuration is available
     @Inject
-    public ApiKeyFilter(ApiConfig config) {
-        this.keys = config.keys().values().stream().filter(key -> !key.isBlank())
-                .map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
-    }
+    Instance<ApiConfig> config;
+
+    private volatile List<byte[]> keys;
 
     @Override
     public void filter(ContainerRequestContext request) {
+        List<byte[]> keys = keys();
         if (keys.isEmpty()) {
             return;
         }
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                || !known(authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8))) {
+                || !known(keys, authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8))) {
             request.abortWith(Response.fromResponse(Problem.unauthorized().response())
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"scanforpay-gateway\"").build());
         }
     }
 
-    private boolean known(byte[] presented) {
+    private List<byte[]> keys() {
+        List<byte[]> known = keys;
+        if (known == null) {
+            known = config.get().keys().values().stream().filter(key -> !key.isBlank())
+                    .map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
+            keys = known;
+        }
+        return known;
+    }
+
+    private static boolean known(List<byte[]> keys, byte[] presented) {
         boolean match = false;
         for (byte[] key : keys) {
             match |= MessageDigest.isEqual(key, presented);
