@@ -148,15 +148,8 @@ public class PaymentLedger {
             LedgerEntry existing = findPayment(connection, partnerOrderNo)
                     .orElseThrow(() -> new LedgerException("payment " + partnerOrderNo
                             + " was neither admitted nor found"));
-            if (existing.orderAmount() != orderAmount) {
-                return new Admission.Conflict("orderAmount", "partnerOrderNo " + partnerOrderNo
-                        + " is already used by a payment of " + existing.orderAmount() + ", not " + orderAmount);
-            }
-            if (!existing.barcodeFingerprint().equals(fingerprint)) {
-                return new Admission.Conflict("barcode", "partnerOrderNo " + partnerOrderNo
-                        + " is already used by a payment with another barcode");
-            }
-            return new Admission.Existing(existing);
+            return conflict(existing, orderAmount, barcode).map(Admission.class::cast)
+                    .orElseGet(() -> new Admission.Existing(existing));
         } catch (SQLException e) {
             throw new LedgerException("could not admit payment " + partnerOrderNo, e);
         }
@@ -481,8 +474,25 @@ public class PaymentLedger {
         return reason.substring(0, end);
     }
 
+    /**
+     * Whether a PAY with {@code orderAmount} and {@code barcode} is a different payment from {@code existing} (same
+     * {@code partnerOrderNo}): the rule {@link #admitPayment} applies, shared with the HTTP API's early check.
+     */
+    public static Optional<Admission.Conflict> conflict(LedgerEntry existing, int orderAmount, String barcode) {
+        String partnerOrderNo = existing.partnerOrderNo();
+        if (existing.orderAmount() != orderAmount) {
+            return Optional.of(new Admission.Conflict("orderAmount", "partnerOrderNo " + partnerOrderNo
+                    + " is already used by a payment of " + existing.orderAmount() + ", not " + orderAmount));
+        }
+        if (!existing.barcodeFingerprint().equals(fingerprint(barcode))) {
+            return Optional.of(new Admission.Conflict("barcode", "partnerOrderNo " + partnerOrderNo
+                    + " is already used by a payment with another barcode"));
+        }
+        return Optional.empty();
+    }
+
     /** SHA-256 of the barcode's UTF-8 bytes, lowercase hex: repeats compare equal, the barcode is not stored. */
-    static String fingerprint(String barcode) {
+    public static String fingerprint(String barcode) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha256.digest(barcode.getBytes(StandardCharsets.UTF_8)));

@@ -1,0 +1,472 @@
+package com.scanforpay.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.scanforpay.gateway.ledger.Admission;
+import com.scanforpay.gateway.ledger.LedgerEntry;
+import com.scanforpay.gateway.ledger.LedgerException;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.ledger.RefundEntry;
+import com.scanforpay.gateway.payment.CommandType;
+import com.scanforpay.gateway.payment.FieldError;
+import com.scanforpay.gateway.payment.ParsedCommand;
+import com.scanforpay.gateway.payment.PaymentCommand;
+import com.scanforpay.gateway.payment.PaymentCommandParser;
+import com.scanforpay.gateway.payment.PaymentResult;
+import com.scanforpay.gateway.payment.PaymentResults;
+import com.scanforpay.gateway.payment.PaymentStateMachine;
+import com.scanforpay.gateway.payment.ResultSource;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The payments API for tills that speak HTTP but not Kafka. A request becomes the same command a Kafka producer
+ * would send (validated by the same parser, published to the commands topic), so the same flow, ledger and rules
+ * pay it; nothing is paid by a second path.
+ *
+ * <p>Waiting ({@code ?wait=30s}) holds no thread: the request is a future in {@link ResultWaiters}, completed
+ * from the results topic ({@link ApiRoutes}) or, when the wait is over, answered from the ledger ({@code 200} if
+ * final by then, else {@code 202}). Resource methods run on a worker thread ({@code @Blocking}: they read the
+ * ledger over JDBC) and return at once; the response follows when the future completes.
+ */
+@Path("/payments")
+@Tag(name = "payments", description = "Barcode payments over HTTP: the same flow as the Kafka commands topic")
+@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "Only when scanforpay.api.keys is configured (off by default)")
+@SecurityRequirement(name = "apiKey")
+public class PaymentsResource {
+
+    private static final Logger LOG = Logger.getLogger(PaymentsResource.class);
+
+    static final String PAY_EXAMPLE = """
+            {"partnerOrderNo":"till7-000123","barcode":"284447106610060508","orderAmount":2100,\
+            "orderTitle":"Coffee","terminalNo":"till-7"}""";
+    static final String RESULT_EXAMPLE = """
+            {"partnerOrderNo":"till7-000123","type":"PAY","outcome":"SUCCESS","source":"PAY_RESPONSE","code":1,\
+            "msg":"success","status":1,"orderNo":"2018072518060757","orderAmount":2100,"currency":"JPY",\
+            "wallet":"Alipay","payTime":"2018-07-25T18:06:12+08:00","reqMsgId":"6b0c…",\
+            "timestamp":"2026-11-25T20:06:12.345Z"}""";
+    static final String ACCEPTED_EXAMPLE = """
+            {"partnerOrderNo":"till7-000123","location":"/payments/till7-000123"}""";
+    static final String INVALID_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:invalid-command","title":"The command is invalid","status":400,\
+            "detail":"barcode: is required; orderAmount: must be a positive whole number of the currency's smallest \
+            unit, at most 2147483647","errors":[{"field":"barcode","message":"is required"},{"field":"orderAmount",\
+            "message":"must be a positive whole number of the currency's smallest unit, at most 2147483647"}]}""";
+    static final String CONFLICT_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:order-conflict","title":"The order number is used by another payment",\
+            "status":409,"detail":"partnerOrderNo till7-000123 is already used by a payment of 2100, not 2500",\
+            "errors":[{"field":"orderAmount","message":"partnerOrderNo till7-000123 is already used by a payment \
+            of 2100, not 2500"}]}""";
+    static final String VIEW_EXAMPLE = """
+            {"partnerOrderNo":"till7-000123","state":"SUCCESS","orderAmount":2100,"refundedAmount":0,\
+            "providerOrderNo":"2018072518060757","result":""" + RESULT_EXAMPLE + "}";
+    static final String REFUND_EXAMPLE = """
+            {"refundNo":"till7-r-0001","orderAmount":600}""";
+    static final String REFUND_RESULT_EXAMPLE = """
+            {"partnerOrderNo":"till7-000123","type":"REFUND","outcome":"SUCCESS","source":"REFUND_RESPONSE",\
+            "code":1,"msg":"success","status":1,"orderAmount":600,"currency":"JPY","refundNo":"till7-r-0001",\
+            "reqMsgId":"…","timestamp":"2026-11-25T20:07:02.001Z"}""";
+
+    @Inject
+    PaymentCommandParser parser;
+    @Inject
+    PaymentLedger ledger;
+    @Inject
+    PaymentStateMachine machine;
+    @Inject
+    PaymentResults results;
+    @Inject
+    ResultWaiters waiters;
+    @Inject
+    ProducerTemplate producer;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    ApiConfig config;
+
+    @POST
+    @Blocking
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Pay with a customer's barcode",
+            description = "Publishes a PAY command (validated exactly as on Kafka) unless the order is known. The "
+                    + "same partnerOrderNo with the same amount and barcode answers the existing payment and is "
+                    + "never charged again; with another amount or barcode: 409. With ?wait=, answers 200 with the "
+                    + "result as soon as the payment is final (SUCCESS, FAILED, REFUNDED, REJECTED, UNKNOWN), else "
+                    + "202 when the wait is over; poll the Location then.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.PayCommand.class),
+            examples = @ExampleObject(name = "pay", value = PAY_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The payment's final result (CONTRACT.md §3)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PaymentResult.class),
+                    examples = @ExampleObject(name = "paid", value = RESULT_EXAMPLE)))
+    @APIResponse(responseCode = "202", description = "Taken, not final yet (or no wait): GET the Location",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiSchemas.Accepted.class),
+                    examples = @ExampleObject(name = "accepted", value = ACCEPTED_EXAMPLE)))
+    @APIResponse(responseCode = "400", description = "Invalid command or wait: every failing field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
+    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "partnerOrderNo already used with another amount or barcode",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "conflict", value = CONFLICT_EXAMPLE)))
+    @APIResponse(responseCode = "503", description = "Kafka or the database cannot be reached now: retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> pay(
+            @Parameter(description = "How long to wait for the final result (e.g. 30s, 500ms, PT30S), capped by "
+                    + "scanforpay.api.max-wait; absent: answer 202 at once",
+                    schema = @Schema(type = SchemaType.STRING), example = "30s") @QueryParam("wait") String wait,
+            byte[] body) {
+        Duration waitFor;
+        try {
+            waitFor = waitParameter(wait);
+        } catch (IllegalArgumentException e) {
+            return done(Problem.invalidParameter("wait", e.getMessage()).response());
+        }
+        ParsedCommand parsed = parser.parse(body);
+        if (parsed instanceof ParsedCommand.Rejected rejected) {
+            return done(Problem.invalidCommand(rejected.message(), rejected.errors()).response());
+        }
+        PaymentCommand command = ((ParsedCommand.Accepted) parsed).command();
+        if (command.type() != CommandType.PAY) {
+            String message = "must be PAY (or absent) here; refunds: POST /payments/{partnerOrderNo}/refunds, "
+                    + "queries: GET /payments/{partnerOrderNo}?refresh=true";
+            return done(Problem.invalidCommand("type: " + message, List.of(new FieldError("type", message)))
+                    .response());
+        }
+        String order = command.partnerOrderNo();
+        String location = location(order);
+        Supplier<Optional<PaymentResult>> fromLedger = () -> ledger.find(order).flatMap(this::finalResult);
+        Optional<LedgerEntry> existing = ledger.find(order);
+        if (existing.isPresent()) {
+            Optional<Admission.Conflict> conflict = PaymentLedger.conflict(existing.get(), command.orderAmount(),
+                    command.barcode());
+            if (conflict.isPresent()) {
+                LOG.infof("POST /payments %s refused: %s", order, conflict.get().message());
+                return done(Problem.conflict(conflict.get().field(), conflict.get().message()).response());
+            }
+            Optional<PaymentResult> known = finalResult(existing.get());
+            if (known.isPresent()) {
+                return done(ok(known.get()));
+            }
+            // in progress: never published again, the flow already has it
+            return await(ResultWaiters.payKey(order), waitFor, fromLedger, accepted(order, null, location));
+        }
+        CompletableFuture<PaymentResult> waiter = waitFor.isZero() ? null
+                : waiters.register(ResultWaiters.payKey(order)); // before publishing: the result may be quick
+        return submit(order, body).thenCompose(failure -> {
+            if (failure != null) {
+                if (waiter != null) {
+                    waiter.cancel(false);
+                }
+                LOG.warnf("POST /payments %s not published: %s", order, failure.toString());
+                return done(Problem.unavailable("the payment could not be handed to Kafka; nothing was charged, "
+                        + "send it again").response());
+            }
+            LOG.infof("POST /payments %s published", order);
+            if (waiter == null) {
+                return done(accepted(order, null, location));
+            }
+            return await(waiter, waitFor, fromLedger, accepted(order, null, location));
+        });
+    }
+
+    @GET
+    @Path("{partnerOrderNo}")
+    @Blocking
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "A payment's state", description = "The payment as the ledger has it, with its final "
+            + "result once it has one. With refresh=true the provider is queried first (a QUERY command through "
+            + "the same flow, answer awaited up to scanforpay.api.refresh-wait) and its answer is returned as "
+            + "`query`; the ledger itself is settled by the gateway's own queries and notifications.")
+    @APIResponse(responseCode = "200", description = "The payment",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PaymentView.class),
+                    examples = @ExampleObject(name = "paid", value = VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such payment in the ledger",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> get(@PathParam("partnerOrderNo") String order,
+            @Parameter(description = "Query the provider first") @QueryParam("refresh") boolean refresh) {
+        Optional<LedgerEntry> entry = ledger.find(order);
+        if (entry.isEmpty()) {
+            return done(Problem.notFound("no payment " + order + " in the ledger").response());
+        }
+        if (!refresh) {
+            return done(json(200, view(entry.get(), null)));
+        }
+        CompletableFuture<PaymentResult> waiter = waiters.register(ResultWaiters.queryKey(order));
+        ObjectNode query = mapper.createObjectNode().put("type", "QUERY").put("partnerOrderNo", order);
+        if (entry.get().storeNo() != null) {
+            query.put("storeNo", entry.get().storeNo());
+        }
+        return submit(order, bytes(query)).thenCompose(failure -> {
+            if (failure != null) {
+                waiter.cancel(false);
+                return done(Problem.unavailable("the query could not be handed to Kafka").response());
+            }
+            return waiter.completeOnTimeout(null, config.refreshWait().toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApplyAsync(answer -> ledger.find(order).map(now -> json(200, view(now, answer)))
+                            .orElseGet(() -> Problem.notFound("no payment " + order + " in the ledger").response()),
+                            Infrastructure.getDefaultWorkerPool());
+        });
+    }
+
+    @POST
+    @Path("{partnerOrderNo}/refunds")
+    @Blocking
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Refund (part of) a payment", description = "Publishes a REFUND command for the order "
+            + "in the path (the same rules as on Kafka: refused when the order is not paid or the refunds would "
+            + "exceed the paid amount, a REJECTED result; a repeated refundNo is never refunded again). ?wait= as "
+            + "for payments, on the REFUND result with this refundNo.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.RefundRequest.class),
+            examples = @ExampleObject(name = "refund", value = REFUND_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The refund's final result: SUCCESS, FAILED, UNKNOWN, or "
+            + "REJECTED (with errors) when the ledger refuses it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PaymentResult.class),
+                    examples = @ExampleObject(name = "refunded", value = REFUND_RESULT_EXAMPLE)))
+    @APIResponse(responseCode = "202", description = "Taken, not final within the wait",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiSchemas.Accepted.class)))
+    @APIResponse(responseCode = "400", description = "Invalid refund or wait: every failing field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "refundNo already used for another refund",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> refund(@PathParam("partnerOrderNo") String order,
+            @Parameter(description = "How long to wait for the final result, as for payments",
+                    schema = @Schema(type = SchemaType.STRING), example = "30s") @QueryParam("wait") String wait,
+            byte[] body) {
+        Duration waitFor;
+        try {
+            waitFor = waitParameter(wait);
+        } catch (IllegalArgumentException e) {
+            return done(Problem.invalidParameter("wait", e.getMessage()).response());
+        }
+        byte[] command = refundCommand(order, body);
+        ParsedCommand parsed = parser.parse(command);
+        if (parsed instanceof ParsedCommand.Rejected rejected) {
+            return done(Problem.invalidCommand(rejected.message(), rejected.errors()).response());
+        }
+        PaymentCommand refund = ((ParsedCommand.Accepted) parsed).command();
+        String refundNo = refund.refundNo();
+        String location = location(order);
+        Supplier<Optional<PaymentResult>> fromLedger = () -> ledger.findRefund(refundNo)
+                .filter(entry -> entry.finalResult() != null).map(entry -> read(entry.finalResult()))
+                .filter(result -> ResultWaiters.FINAL_REFUND.contains(result.outcome()));
+        Optional<RefundEntry> existing = ledger.findRefund(refundNo);
+        if (existing.isPresent()) {
+            RefundEntry known = existing.get();
+            if (!known.partnerOrderNo().equals(order) || known.amount() != refund.orderAmount()) {
+                return done(Problem.conflict("refundNo", "refundNo " + refundNo
+                        + " was already used for another refund").response());
+            }
+            Optional<PaymentResult> result = fromLedger.get();
+            if (result.isPresent()) {
+                return done(ok(result.get()));
+            }
+            return await(ResultWaiters.refundKey(refundNo), waitFor, fromLedger, accepted(order, refundNo, location));
+        }
+        CompletableFuture<PaymentResult> waiter = waitFor.isZero() ? null
+                : waiters.register(ResultWaiters.refundKey(refundNo));
+        return submit(order, command).thenCompose(failure -> {
+            if (failure != null) {
+                if (waiter != null) {
+                    waiter.cancel(false);
+                }
+                return done(Problem.unavailable("the refund could not be handed to Kafka; nothing was refunded, "
+                        + "send it again").response());
+            }
+            LOG.infof("POST /payments/%s/refunds %s published", order, refundNo);
+            if (waiter == null) {
+                return done(accepted(order, refundNo, location));
+            }
+            return await(waiter, waitFor, fromLedger, accepted(order, refundNo, location));
+        });
+    }
+
+    @ServerExceptionMapper
+    Response ledgerUnavailable(LedgerException e) {
+        LOG.warnf("Payments API: ledger unavailable: %s", e.getMessage());
+        return Problem.unavailable("the payment ledger cannot be reached now; try again").response();
+    }
+
+    /** Waits on a new waiter for {@code key}, after checking the ledger once more (the result may be there). */
+    private CompletionStage<Response> await(String key, Duration wait, Supplier<Optional<PaymentResult>> fromLedger,
+            Response accepted) {
+        if (wait.isZero()) {
+            return done(accepted);
+        }
+        CompletableFuture<PaymentResult> waiter = waiters.register(key);
+        return await(waiter, wait, fromLedger, accepted);
+    }
+
+    /**
+     * Completes with 200 and the result as soon as {@code waiter} gets one; when the wait is over, the ledger is
+     * read once more (a result published before this instance's results consumer was assigned is found there):
+     * 200 if final by then, else {@code accepted}.
+     */
+    private CompletionStage<Response> await(CompletableFuture<PaymentResult> waiter, Duration wait,
+            Supplier<Optional<PaymentResult>> fromLedger, Response accepted) {
+        fromLedger.get().ifPresent(waiter::complete);
+        return waiter.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenCompose(result -> {
+            if (result != null) {
+                return done(ok(result));
+            }
+            // the timeout fires on the JDK's delay thread: the ledger (JDBC) is read on a worker instead
+            return CompletableFuture.supplyAsync(() -> fromLedger.get().map(this::ok).orElse(accepted),
+                    Infrastructure.getDefaultWorkerPool());
+        });
+    }
+
+    /** Hands a command to the commands topic; completes with null once Kafka acknowledged it, else the failure. */
+    private CompletableFuture<Throwable> submit(String partnerOrderNo, byte[] command) {
+        return producer.asyncSend(ApiRoutes.SUBMIT, exchange -> {
+            exchange.getMessage().setHeader(KafkaConstants.KEY, partnerOrderNo);
+            exchange.getMessage().setBody(command);
+        }).handle((Exchange exchange, Throwable failure) -> failure != null ? failure : exchange.getException());
+    }
+
+    /** The REFUND command for {@code order}: the body's fields, with the type and order of the path. */
+    private byte[] refundCommand(String order, byte[] body) {
+        JsonNode json;
+        try {
+            json = body == null || body.length == 0 ? null : mapper.readTree(body);
+        } catch (java.io.IOException e) {
+            return body; // the parser names the problem, as for a Kafka command
+        }
+        if (!(json instanceof ObjectNode object)) {
+            return body;
+        }
+        object.put("type", CommandType.REFUND.name());
+        object.put("partnerOrderNo", order);
+        return bytes(object);
+    }
+
+    /** The payment's final outcome, if it has one: its stored final result, or UNKNOWN. */
+    private Optional<PaymentResult> finalResult(LedgerEntry entry) {
+        if (entry.state().isFinal() && entry.finalResult() != null) {
+            return Optional.of(machine.storedResult(entry));
+        }
+        if (entry.state() == PaymentState.UNKNOWN) {
+            PaymentCommand payment = new PaymentCommand(CommandType.PAY, entry.storeNo(), entry.partnerOrderNo(),
+                    null, null, entry.orderAmount(), null, null, null, null);
+            return Optional.of(results.unknown(payment, ResultSource.QUERY, "outcome unknown at the deadline: "
+                    + entry.lastReason(), null));
+        }
+        return Optional.empty();
+    }
+
+    private PaymentView view(LedgerEntry entry, PaymentResult query) {
+        PaymentResult result = entry.state().isFinal() || entry.state() == PaymentState.UNKNOWN
+                ? finalResult(entry).orElse(null) : null;
+        return new PaymentView(entry.partnerOrderNo(), entry.state(), entry.orderAmount(), entry.refundedAmount(),
+                entry.providerOrderNo(), result, query);
+    }
+
+    /** {@code ?wait=}: absent means no wait; else a Quarkus duration ({@code 30s}, {@code 500ms}, {@code PT30S}). */
+    private Duration waitParameter(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration duration;
+        try {
+            duration = DurationConverter.parseDuration(wait.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("must be a duration such as 30s, 500ms or PT30S");
+        }
+        if (duration == null || duration.isNegative()) {
+            throw new IllegalArgumentException("must be a duration such as 30s, 500ms or PT30S, not negative");
+        }
+        return duration.compareTo(config.maxWait()) > 0 ? config.maxWait() : duration;
+    }
+
+    private Response ok(PaymentResult result) {
+        return json(200, result);
+    }
+
+    private Response accepted(String order, String refundNo, String location) {
+        return Response.fromResponse(json(202, new ApiSchemas.Accepted(order, refundNo, location)))
+                .header(HttpHeaders.LOCATION, location).build();
+    }
+
+    private Response json(int status, Object entity) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(bytes(entity)).build();
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private PaymentResult read(String json) {
+        try {
+            return mapper.readValue(json, PaymentResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored result is unreadable", e);
+        }
+    }
+
+    /** {@code /payments/{partnerOrderNo}}, the order number encoded as one path segment. */
+    static String location(String partnerOrderNo) {
+        return "/payments/" + URLEncoder.encode(partnerOrderNo, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static CompletionStage<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

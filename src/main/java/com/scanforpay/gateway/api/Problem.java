@@ -1,0 +1,56 @@
+package com.scanforpay.gateway.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.payment.FieldError;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An RFC 9457 problem document ({@code application/problem+json}); {@code errors} lists failing fields. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"type", "title", "status", "detail", "errors"})
+@Schema(name = "Problem", description = "RFC 9457 problem details")
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The problem as a response: serialised here, so the media type never depends on a writer's choice. */
+    Response response() {
+        try {
+            return Response.status(status).type(MEDIA_TYPE).entity(JSON.writeValueAsBytes(this)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a problem", e);
+        }
+    }
+
+    static Problem invalidCommand(String detail, List<FieldError> errors) {
+        return new Problem("urn:scanforpay:problem:invalid-command", "The command is invalid", 400, detail, errors);
+    }
+
+    static Problem invalidParameter(String field, String message) {
+        return new Problem("urn:scanforpay:problem:invalid-parameter", "A parameter is invalid", 400,
+                field + ": " + message, List.of(new FieldError(field, message)));
+    }
+
+    static Problem conflict(String field, String message) {
+        return new Problem("urn:scanforpay:problem:order-conflict",
+                "The order number is used by another payment", 409, message, List.of(new FieldError(field, message)));
+    }
+
+    static Problem notFound(String what) {
+        return new Problem("urn:scanforpay:problem:not-found", "Not found", 404, what, null);
+    }
+
+    static Problem unauthorized() {
+        return new Problem("urn:scanforpay:problem:unauthorized", "Unauthorized", 401,
+                "a valid API key is required: Authorization: Bearer <key>", null);
+    }
+
+    static Problem unavailable(String detail) {
+        return new Problem("urn:scanforpay:problem:unavailable", "Try again later", 503, detail, null);
+    }
+}

@@ -1,0 +1,239 @@
+package com.scanforpay.gateway.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.scanforpay.gateway.api.ApiClient.Answer;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The payments API through real HTTP, against the real broker, PostgreSQL and the sandbox (100 ms latency). */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestStack.class)
+class PaymentsApiTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    ApiClient api;
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient(base.toString(), null);
+    }
+
+    @Test
+    void paidBarcodeAnswers200WithTheResultInsideTheWait() {
+        String order = newOrderNo();
+        Answer answer = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+
+        assertEquals(200, answer.status(), answer.body());
+        assertEquals("application/json", answer.header("Content-Type"));
+        JsonNode result = answer.json();
+        assertEquals(order, result.get("partnerOrderNo").asText());
+        assertEquals("PAY", result.get("type").asText());
+        assertEquals("SUCCESS", result.get("outcome").asText());
+        assertEquals(2100, result.get("orderAmount").asInt());
+
+        Answer state = api.get("/payments/" + order);
+        assertEquals(200, state.status(), state.body());
+        assertEquals("SUCCESS", state.json().get("state").asText());
+        assertEquals(2100, state.json().get("orderAmount").asInt());
+        assertEquals("SUCCESS", state.json().get("result").get("outcome").asText());
+        assertTrue(state.json().hasNonNull("providerOrderNo"), state.body());
+    }
+
+    @Test
+    void withoutWaitAnswers202AtOnceAndGetShowsTheFinalStateLater() {
+        String order = newOrderNo();
+        Answer answer = api.post("/payments", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+
+        assertEquals(202, answer.status(), answer.body());
+        assertEquals("/payments/" + order, answer.header("Location"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            Answer state = api.get("/payments/" + order);
+            return state.status() == 200 && "SUCCESS".equals(state.json().get("state").asText());
+        });
+    }
+
+    @Test
+    void waitingThenPaidIs202AfterAShortWaitAnd200AfterALongerOne() {
+        String order = newOrderNo();
+        Answer shortWait = api.post("/payments?wait=100ms",
+                ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        assertEquals(202, shortWait.status(), shortWait.body());
+        assertEquals("/payments/" + order, shortWait.header("Location"));
+
+        // the same request again, waiting longer: answered from the same payment, never paid twice
+        Answer longWait = api.post("/payments?wait=15s",
+                ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        assertEquals(200, longWait.status(), longWait.body());
+        assertEquals("SUCCESS", longWait.json().get("outcome").asText());
+        assertEquals(order, longWait.json().get("partnerOrderNo").asText());
+
+        String other = newOrderNo();
+        Answer fresh = api.post("/payments?wait=PT15S", ApiClient.pay(other, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        assertEquals(200, fresh.status(), fresh.body());
+        assertEquals("SUCCESS", fresh.json().get("outcome").asText());
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(other));
+    }
+
+    @Test
+    void sameRequestTwiceChargesOnceAndAnswersTheExistingState() {
+        String order = newOrderNo();
+        Answer first = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+        Answer second = api.post("/payments", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+
+        assertEquals(200, first.status(), first.body());
+        assertEquals(200, second.status(), second.body());
+        assertEquals("SUCCESS", second.json().get("outcome").asText());
+        assertEquals(first.json().get("orderNo"), second.json().get("orderNo"));
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
+    void sameOrderWithAnotherAmountOrBarcodeIs409() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+
+        Answer amount = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2500));
+        assertProblem(amount, 409, "orderAmount");
+        Answer barcode = api.post("/payments", ApiClient.pay(order, "284447106610060509", 2100));
+        assertProblem(barcode, 409, "barcode");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
+    void unknownOrderIs404() {
+        assertProblem(api.get("/payments/" + newOrderNo()), 404, null);
+    }
+
+    @Test
+    void eachKindOfInvalidBodyIs400NamingTheField() {
+        String order = newOrderNo();
+        assertProblem(api.post("/payments", "{not json"), 400, "$");
+        assertProblem(api.post("/payments", "[1,2]"), 400, "$");
+        assertProblem(api.post("/payments", ""), 400, "$");
+        assertProblem(api.post("/payments", "{\"partnerOrderNo\":\"" + order + "\",\"orderAmount\":2100}"), 400,
+                "barcode");
+        assertProblem(api.post("/payments", ApiClient.pay(order, SandboxBarcodes.PAID, -5)), 400, "orderAmount");
+        assertProblem(api.post("/payments", "{\"partnerOrderNo\":\"" + order + "\",\"barcode\":\"12ab\","
+                + "\"orderAmount\":\"lots\"}"), 400, "barcode");
+        assertProblem(api.post("/payments", "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}"), 400,
+                "type");
+        assertProblem(api.post("/payments", "{\"type\":\"NOPE\",\"partnerOrderNo\":\"" + order + "\"}"), 400,
+                "type");
+        assertProblem(api.post("/payments?wait=soon", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)), 400,
+                "wait");
+        // nothing of these reached the ledger
+        assertProblem(api.get("/payments/" + order), 404, null);
+        assertEquals(0, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
+    void twoHundredConcurrentWaitingRequestsEachGetTheirOwnResult() {
+        List<String> orders = new ArrayList<>();
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String order = newOrderNo();
+            orders.add(order);
+            answers.add(api.postAsync("/payments?wait=20s", ApiClient.pay(order, SandboxBarcodes.PAID, 100 + i)));
+        }
+        for (int i = 0; i < orders.size(); i++) {
+            Answer answer = answers.get(i).join();
+            assertEquals(200, answer.status(), orders.get(i) + ": " + answer.body());
+            assertEquals(orders.get(i), answer.json().get("partnerOrderNo").asText());
+            assertEquals("SUCCESS", answer.json().get("outcome").asText());
+            assertEquals(100 + i, answer.json().get("orderAmount").asInt());
+        }
+    }
+
+    @Test
+    void refundWithWaitIs200AndARefundBeyondThePaidAmountIsRejected() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+
+        String refundNo = "r" + order;
+        Answer refund = api.post("/payments/" + order + "/refunds?wait=10s",
+                "{\"refundNo\":\"" + refundNo + "\",\"orderAmount\":600}");
+        assertEquals(200, refund.status(), refund.body());
+        assertEquals("REFUND", refund.json().get("type").asText());
+        assertEquals("SUCCESS", refund.json().get("outcome").asText());
+        assertEquals(refundNo, refund.json().get("refundNo").asText());
+
+        // the same refund again: its recorded result, not a second refund
+        Answer again = api.post("/payments/" + order + "/refunds", "{\"refundNo\":\"" + refundNo
+                + "\",\"orderAmount\":600}");
+        assertEquals(200, again.status(), again.body());
+        assertEquals("SUCCESS", again.json().get("outcome").asText());
+        assertProblem(api.post("/payments/" + order + "/refunds", "{\"refundNo\":\"" + refundNo
+                + "\",\"orderAmount\":700}"), 409, "refundNo");
+
+        Answer beyond = api.post("/payments/" + order + "/refunds?wait=10s",
+                "{\"refundNo\":\"x" + order + "\",\"orderAmount\":2000}");
+        assertEquals(200, beyond.status(), beyond.body());
+        assertEquals("REJECTED", beyond.json().get("outcome").asText());
+        assertEquals("orderAmount", beyond.json().get("errors").get(0).get("field").asText());
+
+        assertProblem(api.post("/payments/" + order + "/refunds", "{\"orderAmount\":100}"), 400, "refundNo");
+        assertEquals(600, api.get("/payments/" + order).json().get("refundedAmount").asInt());
+    }
+
+    @Test
+    void refreshAsksTheProvider() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+
+        Answer refreshed = api.get("/payments/" + order + "?refresh=true");
+        assertEquals(200, refreshed.status(), refreshed.body());
+        assertEquals("SUCCESS", refreshed.json().get("state").asText());
+        assertEquals("QUERY", refreshed.json().get("query").get("type").asText(), refreshed.body());
+        assertEquals("SUCCESS", refreshed.json().get("query").get("outcome").asText(), refreshed.body());
+    }
+
+    @Test
+    void openApiDescribesThePaymentsAndTheNotifyEndpoints() {
+        Answer openapi = api.get("/q/openapi?format=json");
+        assertEquals(200, openapi.status());
+        JsonNode paths = openapi.json().get("paths");
+        assertTrue(paths.has("/payments"), paths.toString());
+        assertTrue(paths.has("/payments/{partnerOrderNo}"), paths.toString());
+        assertTrue(paths.has("/payments/{partnerOrderNo}/refunds"), paths.toString());
+        assertTrue(paths.has("/scanforpay/notify"), paths.toString());
+        assertEquals(200, api.get("/q/swagger-ui/").status());
+    }
+
+    static void assertProblem(Answer answer, int status, String field) {
+        assertEquals(status, answer.status(), answer.body());
+        assertEquals(Problem.MEDIA_TYPE, answer.header("Content-Type"), answer.body());
+        JsonNode problem = answer.json();
+        assertEquals(status, problem.get("status").asInt());
+        assertTrue(problem.hasNonNull("type") && problem.hasNonNull("title") && problem.hasNonNull("detail"),
+                answer.body());
+        if (field != null) {
+            List<String> fields = new ArrayList<>();
+            problem.get("errors").forEach(error -> fields.add(error.get("field").asText()));
+            assertTrue(fields.contains(field), "expected " + field + " in " + answer.body());
+        }
+    }
+
+    static String newOrderNo() {
+        return "api" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    @SuppressWarnings("unused")
+    private static final Map<String, String> NONE = Map.of();
+}
