@@ -27,7 +27,9 @@ class LogSafetyIT {
             SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.WAITING_THEN_FAILED, SandboxBarcodes.SLOW,
             SandboxBarcodes.HTTP_500, SandboxBarcodes.MALFORMED, SandboxBarcodes.BAD_SIGNATURE,
             SandboxBarcodes.PAID_WITH_BUYER, "284447106610060500", "284447106610060501",
-            GatewayTestStack.SIGN_KEY, "sandbox-sign-key", "independent-key-9d1c", "someone-elses-key");
+            GatewayTestStack.SIGN_KEY, "sandbox-sign-key", "independent-key-9d1c", "someone-elses-key",
+            "till7-key-3f9a6", com.scanforpay.gateway.testing.SeveralPartners.SIGN_KEY_B,
+            "till-7-key-3b9f1c");
     /** A signature: 64 hex digits. */
     private static final Pattern SIGNATURE = Pattern.compile("(?i)\\b[0-9a-f]{64}\\b");
     private static final Pattern NOT_THE_GATEWAY = Pattern.compile("\\[co\\.sc\\.ga\\.(sa|lo|te)\\.|\\[or\\.ap\\.ka\\.|"

@@ -113,6 +113,36 @@ class PackagedGatewayIT {
     }
 
     @Test
+    void apiKeysFromTheEnvironmentGuardThePaymentsApi() throws Exception {
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.put("SCANFORPAY_API_KEYS_TILL7", "till7-key-3f9a61");
+        try (GatewayProcess gateway = GatewayProcess.start("api-keys", env).awaitReady()) {
+            String order = newOrderNo();
+            String body = "{\"partnerOrderNo\":\"" + order + "\",\"barcode\":\"" + SandboxBarcodes.PAID
+                    + "\",\"orderAmount\":2100}";
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, Integer> post = key -> {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.baseUrl()
+                        + "/payments?wait=10s")).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                if (key != null) {
+                    request.header("Authorization", "Bearer " + key);
+                }
+                try {
+                    return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertEquals(401, post.apply(null));
+            assertEquals(401, post.apply("till7-key-3f9a6"));
+            assertEquals(200, post.apply("till7-key-3f9a61"));
+            assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+        }
+    }
+
+    @Test
     void paysThroughAProviderImplementationThatIsNotOurs() throws Exception {
         String partnerNo = "20002";
         String signKey = "independent-key-9d1c";
