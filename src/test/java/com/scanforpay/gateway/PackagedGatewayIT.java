@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
-import com.scanforpay.gateway.testing.KafkaTopics.Tail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,9 +30,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,19 +45,8 @@ class PackagedGatewayIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GROUP = "scanforpay-gateway";
 
-    static KafkaTopics kafka;
-    static Tail results;
-
-    @BeforeAll
-    static void openTopics() {
-        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
-        results = kafka.tail(GatewayTestStack.RESULTS);
-    }
-
-    @AfterAll
-    static void closeTopics() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     @Test
     void missingSettingsStopStartUpNamingEachInOneLine() {
@@ -199,9 +187,9 @@ class PackagedGatewayIT {
 
         try (GatewayProcess first = GatewayProcess.start("crash-first-run", env).awaitReady()) {
             await("results of the paid orders").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> paid.stream().noneMatch(order -> results.withKey(order).isEmpty()));
+                    .until(() -> paid.stream().noneMatch(order -> TOPICS.results().withKey(order).isEmpty()));
             assertTrue(committed(topic).isEmpty(), "still inside the window: nothing committed yet");
-            assertTrue(results.withKey(slow).isEmpty(), "the slow payment has no result yet");
+            assertTrue(TOPICS.results().withKey(slow).isEmpty(), "the slow payment has no result yet");
             first.kill();
         }
 
@@ -209,12 +197,12 @@ class PackagedGatewayIT {
             // the dead instance keeps its partition until its session times out (10 s); the slow payment, cut off
             // mid-call, is settled by a query
             await("the slow payment's result").atMost(Duration.ofSeconds(60))
-                    .until(() -> !results.withKey(slow).isEmpty());
+                    .until(() -> !TOPICS.results().withKey(slow).isEmpty());
             assertEquals("SUCCESS", parsedResults(slow).get(0).get("outcome").asText());
             await("batch committed after the restart").atMost(Duration.ofSeconds(30))
                     .until(() -> committed(topic).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 101);
         }
-        results.awaitCaughtUp();
+        TOPICS.results().awaitCaughtUp();
         for (String order : paid) {
             assertEquals(List.of("SUCCESS"), outcomes(order), "one result, from before the crash: " + order);
             assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
@@ -246,7 +234,7 @@ class PackagedGatewayIT {
         try (GatewayProcess first = GatewayProcess.start(run + "-first", env).awaitReady()) {
             producer.start();
             await("some payments done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> orders.stream().filter(order -> !results.withKey(order).isEmpty()).count() >= 60);
+                    .until(() -> orders.stream().filter(order -> !TOPICS.results().withKey(order).isEmpty()).count() >= 60);
             if (kill) {
                 first.kill();
             } else {
@@ -260,7 +248,7 @@ class PackagedGatewayIT {
             await("every payment final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> orders.stream().allMatch(order -> outcomes(order).stream().anyMatch(FINAL::contains)));
         }
-        results.awaitCaughtUp();
+        TOPICS.results().awaitCaughtUp();
         for (String order : orders) {
             List<String> finals = outcomes(order).stream().filter(FINAL::contains).distinct().toList();
             assertEquals(1, finals.size(), order + " has one final outcome: " + outcomes(order));
@@ -285,20 +273,20 @@ class PackagedGatewayIT {
     }
 
     private static void pay(String topic, String order, String barcode) {
-        kafka.send(topic, order, """
+        TOPICS.kafka().send(topic, order, """
                 {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":2100,"orderTitle":"IT"}"""
                 .formatted(order, barcode));
     }
 
     private static List<JsonNode> awaitResults(String order, int atLeast) {
         await("results for " + order).atMost(Duration.ofSeconds(30))
-                .until(() -> results.withKey(order).size() >= atLeast);
+                .until(() -> TOPICS.results().withKey(order).size() >= atLeast);
         return parsedResults(order);
     }
 
     private static List<JsonNode> parsedResults(String order) {
         List<JsonNode> parsed = new ArrayList<>();
-        for (Received received : results.withKey(order)) {
+        for (Received received : TOPICS.results().withKey(order)) {
             try {
                 parsed.add(JSON.readTree(received.value()));
             } catch (IOException e) {

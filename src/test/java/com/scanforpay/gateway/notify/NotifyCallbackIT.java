@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
-import com.scanforpay.gateway.testing.KafkaTopics;
-import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.Notifications;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,9 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Notify callbacks on the packaged gateway: several instances sharing one PostgreSQL and one broker, and a
@@ -30,19 +28,8 @@ class NotifyCallbackIT {
 
     private static final Notifications NOTIFY = Notifications.ofTestStack();
 
-    static KafkaTopics kafka;
-    static Tail results;
-
-    @BeforeAll
-    static void openTopics() {
-        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
-        results = kafka.tail(GatewayTestStack.RESULTS);
-    }
-
-    @AfterAll
-    static void closeTopics() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     @Test
     void twoInstancesReceivingTheSameNotificationsPublishOneResultPerOrderAndStatus() {
@@ -70,9 +57,9 @@ class NotifyCallbackIT {
             senders.shutdownNow();
         }
 
-        results.awaitCaughtUp();
+        TOPICS.results().awaitCaughtUp();
         for (String order : orders) {
-            List<String> outcomes = results.withKey(order).stream().map(r -> outcomeOf(r.value())).toList();
+            List<String> outcomes = TOPICS.results().withKey(order).stream().map(r -> outcomeOf(r.value())).toList();
             assertEquals(List.of("REFUNDED", "SUCCESS"), outcomes.stream().sorted().toList(), order);
         }
     }
@@ -85,8 +72,8 @@ class NotifyCallbackIT {
             before.awaitReady();
             deliverUntilSuccess(before, notification);
         }
-        results.awaitCaughtUp();
-        assertEquals(1, results.withKey(order).size());
+        TOPICS.results().awaitCaughtUp();
+        assertEquals(1, TOPICS.results().withKey(order).size());
 
         try (GatewayProcess after = GatewayProcess.start("notify-after-restart", GatewayTestStack.environment())) {
             after.awaitReady();
@@ -95,8 +82,8 @@ class NotifyCallbackIT {
             assertEquals(200, answer.statusCode());
             assertEquals("success", answer.body());
         }
-        results.awaitCaughtUp();
-        assertEquals(1, results.withKey(order).size(), "recognised as a repeat after the restart");
+        TOPICS.results().awaitCaughtUp();
+        assertEquals(1, TOPICS.results().withKey(order).size(), "recognised as a repeat after the restart");
     }
 
     /** What ScanForPay does: post again until the answer is success. */

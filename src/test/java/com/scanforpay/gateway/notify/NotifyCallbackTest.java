@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
-import com.scanforpay.gateway.testing.KafkaTopics.Tail;
 import com.scanforpay.gateway.testing.Notifications;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -34,9 +34,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code POST /scanforpay/notify} over real HTTP, with the real broker and PostgreSQL behind it. */
 @QuarkusTest
@@ -51,19 +50,8 @@ class NotifyCallbackTest {
     @Inject
     PaymentLedger ledger;
 
-    static KafkaTopics kafka;
-    static Tail results;
-
-    @BeforeAll
-    static void openTopics() {
-        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
-        results = kafka.tail(RESULTS);
-    }
-
-    @AfterAll
-    static void closeTopics() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     @Test
     void validNotifyIsPublishedOnceAndAnsweredSuccess() throws Exception {
@@ -126,7 +114,7 @@ class NotifyCallbackTest {
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100)).statusCode());
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> results.withKey(order).size() >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> TOPICS.results().withKey(order).size() >= 2);
         List<String> outcomes = resultsOf(order).stream().map(result -> result.get("outcome").asText()).toList();
         assertEquals(List.of("SUCCESS", "REFUNDED"), outcomes);
     }
@@ -162,7 +150,7 @@ class NotifyCallbackTest {
     @Test
     void sandboxPaymentNotifiedTwiceYieldsOneSuccess() throws Exception {
         String order = newOrderNo();
-        kafka.send(GatewayTestStack.COMMANDS, order, """
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
                 {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
                 SandboxBarcodes.PAID));
 
@@ -174,7 +162,7 @@ class NotifyCallbackTest {
     @Test
     void waitingPaymentEndsInOneFinalResultWhicheverOfNotifyAndQueryComesFirst() throws Exception {
         String order = newOrderNo();
-        kafka.send(GatewayTestStack.COMMANDS, order, """
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
                 {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
                 SandboxBarcodes.WAITING_THEN_PAID));
 
@@ -188,7 +176,7 @@ class NotifyCallbackTest {
     @Test
     void notifyWithAnotherAmountThanTheLedgerIsAnAlertNotAPayment() throws Exception {
         String order = newOrderNo();
-        kafka.send(GatewayTestStack.COMMANDS, order, """
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
                 {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
                 SandboxBarcodes.WAITING_THEN_FAILED));
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(order).isPresent());
@@ -199,7 +187,7 @@ class NotifyCallbackTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(order).orElseThrow().state().isFinal());
         assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state(), "never marked paid");
-        results.awaitCaughtUp();
+        TOPICS.results().awaitCaughtUp();
         List<String> outcomes = resultsOf(order).stream().map(r -> r.get("outcome").asText()).toList();
         assertEquals(List.of("PENDING", "FAILED"), outcomes);
         String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
@@ -212,7 +200,7 @@ class NotifyCallbackTest {
      */
     private void assertOnlyOutcomesAfterMarker(String order, String... expected) throws Exception {
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
-        await().atMost(Duration.ofSeconds(30)).until(() -> results.withKey(order).stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> TOPICS.results().withKey(order).stream()
                 .anyMatch(record -> record.value().contains("\"outcome\":\"REFUNDED\"")));
         List<String> outcomes = new ArrayList<>(resultsOf(order).stream().map(r -> r.get("outcome").asText()).toList());
         assertEquals("REFUNDED", outcomes.remove(outcomes.size() - 1));
@@ -226,8 +214,8 @@ class NotifyCallbackTest {
 
     private List<JsonNode> resultsOf(String order) throws IOException {
         List<JsonNode> parsed = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !results.withKey(order).isEmpty());
-        for (Received record : results.withKey(order)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !TOPICS.results().withKey(order).isEmpty());
+        for (Received record : TOPICS.results().withKey(order)) {
             parsed.add(JSON.readTree(record.valueBytes()));
         }
         return parsed;

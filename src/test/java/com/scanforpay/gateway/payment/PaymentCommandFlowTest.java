@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
-import com.scanforpay.gateway.testing.KafkaTopics.Tail;
 import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,9 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The payment flow end to end: real broker, real HTTP to the signing sandbox, the gateway in between. */
 @QuarkusTest
@@ -41,21 +40,8 @@ class PaymentCommandFlowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RESULT_WAIT = Duration.ofSeconds(30);
 
-    static KafkaTopics kafka;
-    static Tail results;
-    static Tail deadLetters;
-
-    @BeforeAll
-    static void openTopics() {
-        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
-        results = kafka.tail(RESULTS);
-        deadLetters = kafka.tail(DLQ);
-    }
-
-    @AfterAll
-    static void closeTopics() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     @Test
     void paidPaymentPublishesSuccessKeyedByOrder() throws Exception {
@@ -97,8 +83,8 @@ class PaymentCommandFlowTest {
         String order = newOrderNo();
         pay(order, SandboxBarcodes.WAITING_THEN_PAID, 500);
 
-        await().atMost(RESULT_WAIT).until(() -> !results.withKey(order).isEmpty());
-        JsonNode result = JSON.readTree(results.withKey(order).get(0).valueBytes()); // then resolved: PaymentResolutionTest
+        await().atMost(RESULT_WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
+        JsonNode result = JSON.readTree(TOPICS.results().withKey(order).get(0).valueBytes()); // then resolved: PaymentResolutionTest
         assertEquals("PENDING", result.get("outcome").asText());
         assertEquals(0, result.get("status").asInt());
     }
@@ -113,8 +99,8 @@ class PaymentCommandFlowTest {
             send(order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
         }
         for (String order : orders) {
-            await().atMost(RESULT_WAIT).until(() -> results.withKey(order).size() >= 2);
-            List<JsonNode> events = parsed(results.withKey(order));
+            await().atMost(RESULT_WAIT).until(() -> TOPICS.results().withKey(order).size() >= 2);
+            List<JsonNode> events = parsed(TOPICS.results().withKey(order));
             assertEquals(2, events.size(), order);
             assertEquals("PAY", events.get(0).get("type").asText());
             assertEquals("SUCCESS", events.get(0).get("outcome").asText());
@@ -132,11 +118,11 @@ class PaymentCommandFlowTest {
         for (String order : orders) {
             pay(order, SandboxBarcodes.PAID, 100);
         }
-        await().atMost(RESULT_WAIT).until(() -> orders.stream().allMatch(order -> results.withKey(order).size() == 1));
+        await().atMost(RESULT_WAIT).until(() -> orders.stream().allMatch(order -> TOPICS.results().withKey(order).size() == 1));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "300 payments took " + took);
         for (String order : orders) {
-            assertEquals("SUCCESS", parsed(results.withKey(order)).get(0).get("outcome").asText());
+            assertEquals("SUCCESS", parsed(TOPICS.results().withKey(order)).get(0).get("outcome").asText());
         }
     }
 
@@ -152,7 +138,7 @@ class PaymentCommandFlowTest {
         byte[] notJson = {'{', 'x', (byte) 0xC3};
         byte[] key = "opaque-key".getBytes(StandardCharsets.UTF_8);
 
-        kafka.send(COMMANDS, key, notJson);
+        TOPICS.kafka().send(COMMANDS, key, notJson);
         send(null, "[1,2,3]");
         send(missingBarcode, "{\"partnerOrderNo\":\"" + missingBarcode + "\",\"orderAmount\":100}");
         send(badAmount, "{\"partnerOrderNo\":\"" + badAmount + "\",\"barcode\":\"1340\",\"orderAmount\":\"100\"}");
@@ -200,12 +186,12 @@ class PaymentCommandFlowTest {
 
     private Received deadLetter(java.util.function.Predicate<Received> match) {
         return await().atMost(RESULT_WAIT).until(
-                () -> deadLetters.all().stream().filter(match).findFirst().orElse(null), java.util.Objects::nonNull);
+                () -> TOPICS.deadLetters().all().stream().filter(match).findFirst().orElse(null), java.util.Objects::nonNull);
     }
 
     private JsonNode singleResult(String order) throws Exception {
-        await().atMost(RESULT_WAIT).until(() -> !results.withKey(order).isEmpty());
-        List<Received> records = results.withKey(order);
+        await().atMost(RESULT_WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
+        List<Received> records = TOPICS.results().withKey(order);
         assertEquals(1, records.size(), "exactly one result for " + order);
         JsonNode result = JSON.readTree(records.get(0).valueBytes());
         assertEquals(order, result.get("partnerOrderNo").asText());
@@ -226,7 +212,7 @@ class PaymentCommandFlowTest {
     }
 
     private static void send(String key, String value) {
-        kafka.send(COMMANDS, key, value);
+        TOPICS.kafka().send(COMMANDS, key, value);
     }
 
     static String newOrderNo() {

@@ -16,9 +16,9 @@ import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
-import com.scanforpay.gateway.testing.KafkaTopics.Tail;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,9 +35,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every payment ends in a known, published state, and nothing is paid twice: the ledger, the resolver's
@@ -59,19 +58,8 @@ class PaymentResolutionTest {
     @TestHTTPResource(NotifyCallbackRoute.PATH)
     URL notifyUrl;
 
-    static KafkaTopics kafka;
-    static Tail results;
-
-    @BeforeAll
-    static void openTopics() {
-        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
-        results = kafka.tail(RESULTS);
-    }
-
-    @AfterAll
-    static void closeTopics() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     @Test
     void waitingThenPaidIsPendingThenSuccessFromTheQueryAndALateNotifyChangesNothing() throws Exception {
@@ -86,8 +74,8 @@ class PaymentResolutionTest {
         var answer = Notifications.post(notifyUrl.toString(), Notifications.ofTestStack().signed(order,
                 OrderResult.STATUS_PAID, 2100));
         assertEquals("success", answer.body());
-        results.awaitCaughtUp();
-        assertEquals(2, results.withKey(order).size(), "nothing published for the late notify");
+        TOPICS.results().awaitCaughtUp();
+        assertEquals(2, TOPICS.results().withKey(order).size(), "nothing published for the late notify");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
 
@@ -134,9 +122,9 @@ class PaymentResolutionTest {
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), awaitOutcomes(order, 1));
         pay(order, SandboxBarcodes.PAID, 2100); // after the final result
 
-        kafka.awaitConsumed("scanforpay-gateway", COMMANDS);
-        results.awaitCaughtUp();
-        assertEquals(1, results.withKey(order).size(), "the stored result is not published again");
+        TOPICS.kafka().awaitConsumed("scanforpay-gateway", COMMANDS);
+        TOPICS.results().awaitCaughtUp();
+        assertEquals(1, TOPICS.results().withKey(order).size(), "the stored result is not published again");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
 
@@ -248,9 +236,9 @@ class PaymentResolutionTest {
     }
 
     private static List<JsonNode> awaitResults(String order, int count) throws IOException {
-        await().atMost(WAIT).until(() -> results.withKey(order).size() >= count);
+        await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= count);
         List<JsonNode> parsed = new ArrayList<>();
-        for (Received record : results.withKey(order)) {
+        for (Received record : TOPICS.results().withKey(order)) {
             parsed.add(JSON.readTree(record.valueBytes()));
         }
         return parsed;
@@ -269,7 +257,7 @@ class PaymentResolutionTest {
     }
 
     private static void send(String key, String value) {
-        kafka.send(COMMANDS, key, value);
+        TOPICS.kafka().send(COMMANDS, key, value);
     }
 
     static String newOrderNo() {

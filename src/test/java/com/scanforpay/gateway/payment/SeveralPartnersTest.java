@@ -21,9 +21,9 @@ import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
-import com.scanforpay.gateway.testing.KafkaTopics.Tail;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.SeveralPartners;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,8 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two partner accounts over real HTTP and Kafka: each store's commands are signed with its partner's key and go to
@@ -62,20 +62,11 @@ class SeveralPartnersTest {
     @Inject
     PaymentLedger ledger;
 
-    static KafkaTopics kafka;
-    static Tail results;
-    static Tail deadLetters;
-
-    @BeforeAll
-    static void openTopics() {
-        kafka = new KafkaTopics(GatewayTestStack.broker().bootstrapServers());
-        results = kafka.tail(RESULTS);
-        deadLetters = kafka.tail(DLQ);
-    }
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     @AfterAll
-    static void closeTopicsAndSandboxB() {
-        kafka.close();
+    static void closeSandboxB() {
         SeveralPartners.closeSandboxB();
     }
 
@@ -135,7 +126,7 @@ class SeveralPartnersTest {
         assertEquals("storeNo", result.get("errors").get(0).get("field").asText());
         assertEquals(expected, result.get("errors").get(0).get("message").asText());
 
-        Received letter = await().atMost(WAIT).until(() -> deadLetters.withKey(order).stream().findFirst()
+        Received letter = await().atMost(WAIT).until(() -> TOPICS.deadLetters().withKey(order).stream().findFirst()
                 .orElse(null), java.util.Objects::nonNull);
         assertEquals("UNKNOWN_STORE", letter.headers().get("scanforpay-error-code"));
         assertEquals("storeNo: " + expected, letter.headers().get("scanforpay-error-message"));
@@ -154,7 +145,7 @@ class SeveralPartnersTest {
 
         await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
         assertEquals(List.of("PENDING", "SUCCESS"), outcomes(order));
-        assertEquals("QUERY", parsed(results.withKey(order)).get(1).get("source").asText());
+        assertEquals("QUERY", parsed(TOPICS.results().withKey(order)).get(1).get("source").asText());
         List<SandboxCall> queries = callsOf(sandboxB(), order).stream()
                 .filter(call -> ScanForPaySandbox.QUERY_PATH.equals(call.path())).toList();
         assertTrue(!queries.isEmpty() && queries.stream().allMatch(SandboxCall::signatureValid), queries.toString());
@@ -168,12 +159,12 @@ class SeveralPartnersTest {
         assertEquals("SUCCESS", single(order).get("outcome").asText());
 
         // the query names no store: the ledger's (B's) is used; the refund never names one
-        kafka.send(COMMANDS, order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
-        kafka.send(COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order + "\",\"refundNo\":\"r"
+        TOPICS.kafka().send(COMMANDS, order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
+        TOPICS.kafka().send(COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order + "\",\"refundNo\":\"r"
                 + order + "\",\"orderAmount\":700}");
 
-        await().atMost(WAIT).until(() -> results.withKey(order).size() >= 3);
-        List<JsonNode> events = parsed(results.withKey(order));
+        await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= 3);
+        List<JsonNode> events = parsed(TOPICS.results().withKey(order));
         assertEquals("QUERY", events.get(1).get("type").asText());
         assertEquals("SUCCESS", events.get(1).get("outcome").asText(), "B's provider knows the order");
         assertEquals("REFUND", events.get(2).get("type").asText());
@@ -229,7 +220,7 @@ class SeveralPartnersTest {
 
         await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state().isFinal());
         assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state(), "never marked paid");
-        results.awaitCaughtUp();
+        TOPICS.results().awaitCaughtUp();
         assertEquals(List.of("PENDING", "FAILED"), outcomes(order));
         String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
         assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"partner_mismatch\"}"), "counted");
@@ -258,14 +249,14 @@ class SeveralPartnersTest {
     }
 
     private static JsonNode single(String order) throws Exception {
-        await().atMost(WAIT).until(() -> !results.withKey(order).isEmpty());
-        List<Received> records = results.withKey(order);
+        await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
+        List<Received> records = TOPICS.results().withKey(order);
         assertEquals(1, records.size(), "exactly one result for " + order);
         return JSON.readTree(records.get(0).valueBytes());
     }
 
     private static List<String> outcomes(String order) throws Exception {
-        return parsed(results.withKey(order)).stream().map(result -> result.get("outcome").asText()).toList();
+        return parsed(TOPICS.results().withKey(order)).stream().map(result -> result.get("outcome").asText()).toList();
     }
 
     private static List<JsonNode> parsed(List<Received> records) throws Exception {
@@ -277,7 +268,7 @@ class SeveralPartnersTest {
     }
 
     private static void pay(String order, String storeNo, String barcode) {
-        kafka.send(COMMANDS, order, "{\"partnerOrderNo\":\"" + order + "\""
+        TOPICS.kafka().send(COMMANDS, order, "{\"partnerOrderNo\":\"" + order + "\""
                 + (storeNo == null ? "" : ",\"storeNo\":\"" + storeNo + "\"") + ",\"barcode\":\"" + barcode
                 + "\",\"orderAmount\":2100}");
     }
