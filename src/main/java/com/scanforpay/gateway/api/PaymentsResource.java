@@ -16,6 +16,7 @@ import com.scanforpay.gateway.payment.ParsedCommand;
 import com.scanforpay.gateway.payment.PaymentCommand;
 import com.scanforpay.gateway.payment.PaymentCommandParser;
 import com.scanforpay.gateway.payment.PaymentResult;
+import com.scanforpay.gateway.payment.StoredJson;
 import com.scanforpay.gateway.payment.PaymentResults;
 import com.scanforpay.gateway.payment.PaymentStateMachine;
 import com.scanforpay.gateway.payment.ResultSource;
@@ -123,6 +124,8 @@ public class PaymentsResource {
     ProducerTemplate producer;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    StoredJson stored;
     @Inject
     ApiConfig config;
 
@@ -303,7 +306,7 @@ public class PaymentsResource {
         String refundNo = refund.refundNo();
         String location = location(order);
         Supplier<Optional<PaymentResult>> fromLedger = () -> ledger.findRefund(refundNo)
-                .filter(entry -> entry.finalResult() != null).map(entry -> read(entry.finalResult()))
+                .filter(entry -> entry.finalResult() != null).map(entry -> stored.result(entry.finalResult()))
                 .filter(result -> ResultWaiters.FINAL_REFUND.contains(result.outcome()));
         Optional<RefundEntry> existing = ledger.findRefund(refundNo);
         if (existing.isPresent()) {
@@ -450,14 +453,6 @@ public class PaymentsResource {
             return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    private PaymentResult read(String json) {
-        try {
-            return mapper.readValue(json, PaymentResult.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored result is unreadable", e);
         }
     }
 

@@ -68,6 +68,12 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
+    StoredJson storedJson(ObjectMapper mapper) {
+        return new StoredJson(mapper);
+    }
+
+    @Produces
+    @Singleton
     PaymentProgress progress(PaymentLedger ledger) {
         return new PaymentProgress(ledger);
     }

@@ -1,7 +1,5 @@
 package com.scanforpay.gateway.payment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.Admission;
@@ -61,7 +59,7 @@ public class PaymentCommandRoute extends RouteBuilder {
     @Inject
     PaymentProgress progress;
     @Inject
-    ObjectMapper mapper;
+    StoredJson stored;
     @Inject
     Clock clock;
     @Inject
@@ -132,7 +130,7 @@ public class PaymentCommandRoute extends RouteBuilder {
         exchange.getMessage().setBody(null);
         Admission admission = ledger.admitPayment(command.partnerOrderNo(), command.storeNo(), command.orderAmount(),
                 command.barcode(), machine.firstCheckOfPayCall(), config.pending().deadline(),
-                config.pending().sweepDuration(), json(command));
+                config.pending().sweepDuration(), stored.write(command));
         if (admission instanceof Admission.Admitted) {
             exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command));
         } else if (admission instanceof Admission.Conflict conflict) {
@@ -200,7 +198,7 @@ public class PaymentCommandRoute extends RouteBuilder {
             var entry = ((RefundAdmission.Existing) admission).entry();
             log.info("REFUND {} is already {}: not refunded again", command.refundNo(), entry.state());
             if (entry.finalResult() != null) {
-                exchange.getMessage().setBody(readResult(entry.finalResult()));
+                exchange.getMessage().setBody(stored.result(entry.finalResult()));
             } else if (entry.createdAt().plus(config.responseTimeout()).plus(REFUND_IN_FLIGHT_MARGIN)
                     .isAfter(clock.instant())) {
                 // the refund call may still be in flight (this is a repeat of a command being processed): its
@@ -213,7 +211,7 @@ public class PaymentCommandRoute extends RouteBuilder {
                         "refund outcome unknown: the gateway stopped during the refund call; check with ScanForPay",
                         null);
                 ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING), RefundState.UNKNOWN,
-                        json(unknown));
+                        stored.write(unknown));
                 exchange.getMessage().setBody(unknown);
             }
         }
@@ -230,27 +228,11 @@ public class PaymentCommandRoute extends RouteBuilder {
         };
         // from UNKNOWN too: a repeat may have given the call up for lost while it was only slow
         if (!ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN), state,
-                json(result))) {
+                stored.write(result))) {
             log.warn("REFUND {} had already moved on; its answer {} is published as received", command.refundNo(),
                     result.outcome());
         }
         exchange.getMessage().setBody(result);
-    }
-
-    private PaymentResult readResult(String json) {
-        try {
-            return mapper.readValue(json, PaymentResult.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored result is unreadable", e);
-        }
-    }
-
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
     }
 
     private static PaymentCommand command(Exchange exchange) {

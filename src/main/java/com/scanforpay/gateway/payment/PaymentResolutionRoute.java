@@ -1,7 +1,5 @@
 package com.scanforpay.gateway.payment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.LedgerEntry;
@@ -44,7 +42,7 @@ public class PaymentResolutionRoute extends RouteBuilder {
     @Inject
     ProviderCalls providerCalls;
     @Inject
-    ObjectMapper mapper;
+    StoredJson json;
     @Inject
     Clock clock;
 
@@ -135,11 +133,7 @@ public class PaymentResolutionRoute extends RouteBuilder {
     private PaymentCommand payCommand(LedgerEntry entry) {
         String stored = ledger.payCommand(entry.partnerOrderNo()).orElseThrow(() -> new IllegalStateException(
                 "payment " + entry.partnerOrderNo() + " has no stored pay command to send again"));
-        try {
-            return mapper.readValue(stored, PaymentCommand.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored pay command of " + entry.partnerOrderNo() + " is unreadable", e);
-        }
+        return json.command(stored);
     }
 
     private static LedgerEntry entry(Exchange exchange) {

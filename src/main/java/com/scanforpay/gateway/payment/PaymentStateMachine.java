@@ -1,6 +1,5 @@
 package com.scanforpay.gateway.payment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.ledger.LedgerEntry;
@@ -37,7 +36,7 @@ public final class PaymentStateMachine {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final PaymentResults results;
-    private final ObjectMapper mapper;
+    private final StoredJson stored;
     private final ScanForPayConfig.Pending timing;
     private final Duration responseTimeout;
     private final Duration publishGrace;
@@ -49,7 +48,7 @@ public final class PaymentStateMachine {
     public PaymentStateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig.Pending timing,
             Duration responseTimeout, Duration publishGrace) {
         this.results = results;
-        this.mapper = mapper;
+        this.stored = new StoredJson(mapper);
         this.timing = timing;
         this.responseTimeout = responseTimeout;
         this.publishGrace = publishGrace;
@@ -155,11 +154,7 @@ public final class PaymentStateMachine {
 
     /** The published form of a final result, kept in the ledger to answer a repeated command. */
     public PaymentResult storedResult(LedgerEntry entry) {
-        try {
-            return mapper.readValue(entry.finalResult(), PaymentResult.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored result of " + entry.partnerOrderNo() + " is unreadable", e);
-        }
+        return stored.result(entry.finalResult());
     }
 
     private Step settle(PaymentResult result, OrderResult body, boolean byQuery) {
@@ -228,10 +223,10 @@ public final class PaymentStateMachine {
         if (reply instanceof ProviderReply.Order order) {
             OrderResult body = order.body();
             if (body.partnerOrderNo() != null && !body.partnerOrderNo().equals(partnerOrderNo)) {
-                return new ProviderReply.Inconclusive("answer names another order", reply.reqMsgId());
+                return new ProviderReply.Inconclusive(ProviderReply.Inconclusive.Kind.MISMATCH, "answer names another order", reply.reqMsgId());
             }
             if (body.isSuccess() && body.orderAmount() != null && amount != null && !body.orderAmount().equals(amount)) {
-                return new ProviderReply.Inconclusive("answer has amount " + body.orderAmount() + ", not " + amount,
+                return new ProviderReply.Inconclusive(ProviderReply.Inconclusive.Kind.MISMATCH, "answer has amount " + body.orderAmount() + ", not " + amount,
                         reply.reqMsgId());
             }
         }
@@ -269,10 +264,6 @@ public final class PaymentStateMachine {
     }
 
     private String json(PaymentResult result) {
-        try {
-            return mapper.writeValueAsString(result);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the result of " + result.partnerOrderNo(), e);
-        }
+        return stored.write(result);
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.VertxException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
@@ -71,7 +72,7 @@ public class ProviderCallRoute extends RouteBuilder {
         exchange.getMessage().getHeaders().clear();
         ProviderReply reply = providerCalls.read(request, status == null ? 0 : status,
                 body == null ? new byte[0] : body);
-        measure(exchange, reply, null);
+        measure(exchange, reply, true);
         exchange.getMessage().setBody(reply);
     }
 
@@ -79,33 +80,22 @@ public class ProviderCallRoute extends RouteBuilder {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().getHeaders().clear();
         ProviderReply reply = providerCalls.noAnswer(request(exchange).reqMsgId(), cause);
-        measure(exchange, reply, cause);
+        measure(exchange, reply, false);
         exchange.getMessage().setBody(reply);
     }
 
     /** Call latency by endpoint (a histogram), and calls without a usable answer by kind. */
-    private void measure(Exchange exchange, ProviderReply reply, Throwable cause) {
+    private void measure(Exchange exchange, ProviderReply reply, boolean answered) {
         String endpoint = request(exchange).path().substring(request(exchange).path().lastIndexOf('/') + 1);
         Timer.builder("scanforpay.provider.calls").tag("endpoint", endpoint)
-                .tag("answered", String.valueOf(cause == null)).publishPercentileHistogram().register(meters)
+                .tag("answered", String.valueOf(answered)).publishPercentileHistogram().register(meters)
                 .record(System.nanoTime() - exchange.getProperty(STARTED, Long.class), TimeUnit.NANOSECONDS);
         if (reply instanceof ProviderReply.Inconclusive inconclusive) {
-            meters.counter("scanforpay.provider.errors", "endpoint", endpoint, "kind", errorKind(inconclusive, cause))
-                    .increment();
+            meters.counter("scanforpay.provider.errors", "endpoint", endpoint, "kind",
+                    inconclusive.kind().name().toLowerCase(Locale.ROOT)).increment();
         }
     }
 
-    private static String errorKind(ProviderReply.Inconclusive reply, Throwable cause) {
-        if (cause != null) {
-            return cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")
-                    ? "timeout" : "connection";
-        }
-        String reason = reply.reason();
-        if (reason.startsWith(ProviderCalls.HTTP_ERROR)) {
-            return "http_status";
-        }
-        return reason.startsWith(ProviderCalls.MALFORMED) ? "malformed" : "bad_signature";
-    }
 
     private static ProviderRequest request(Exchange exchange) {
         return exchange.getProperty(REQUEST, ProviderRequest.class);

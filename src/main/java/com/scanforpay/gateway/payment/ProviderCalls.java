@@ -2,6 +2,7 @@ package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
+import com.scanforpay.gateway.payment.ProviderReply.Inconclusive.Kind;
 import com.scanforpay.gateway.provider.MalformedMessageException;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.PayRequest;
@@ -15,6 +16,7 @@ import com.scanforpay.gateway.provider.SignatureMismatchException;
 import com.scanforpay.gateway.provider.SignedEnvelope;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns a command into its signed provider request, and the provider's HTTP answer into a {@link ProviderReply}.
@@ -29,8 +31,6 @@ public final class ProviderCalls {
     public static final String PAY_PATH = "/api/offline/pay";
     public static final String QUERY_PATH = "/api/common/payQuery";
     public static final String REFUND_PATH = "/api/common/refund";
-    static final String HTTP_ERROR = "provider answered HTTP ";
-    static final String MALFORMED = "provider response is malformed: ";
 
     private final ScanForPayEnvelope envelope;
     private final Partners partners;
@@ -87,14 +87,14 @@ public final class ProviderCalls {
 
     /** The answer to a call that could not be made: no partner serves {@code storeNo} (any more). */
     public ProviderReply notSent(String storeNo) {
-        return new ProviderReply.Inconclusive("not sent: " + UnknownStoreException.message(storeNo), null);
+        return new ProviderReply.Inconclusive(Kind.NOT_SENT, "not sent: " + UnknownStoreException.message(storeNo), null);
     }
 
     /** Interprets the provider's HTTP answer to {@code request}: verified with the key of the partner it was sent for. */
     public ProviderReply read(ProviderRequest request, int httpStatus, byte[] body) {
         String reqMsgId = request.reqMsgId();
         if (httpStatus != 200) {
-            return new ProviderReply.Inconclusive(HTTP_ERROR + httpStatus, reqMsgId);
+            return new ProviderReply.Inconclusive(Kind.HTTP_STATUS, "provider answered HTTP " + httpStatus, reqMsgId);
         }
         try {
             if (REFUND_PATH.equals(request.path())) {
@@ -104,16 +104,19 @@ public final class ProviderCalls {
             return new ProviderReply.Order(envelope.open(body, ScanForPayEnvelope.RESPONSE, request.partner().signer(),
                     ResponseHeader.class, OrderResult.class).body(), reqMsgId);
         } catch (MalformedMessageException e) {
-            return new ProviderReply.Inconclusive(MALFORMED + e.getMessage(), reqMsgId);
+            return new ProviderReply.Inconclusive(Kind.MALFORMED, "provider response is malformed: " + e.getMessage(),
+                    reqMsgId);
         } catch (SignatureMismatchException e) {
-            return new ProviderReply.Inconclusive("provider response failed verification: " + e.getMessage(),
+            return new ProviderReply.Inconclusive(Kind.BAD_SIGNATURE, "provider response failed verification: " + e.getMessage(),
                     reqMsgId);
         }
     }
 
     /** No answer at all (timeout, refused or reset connection). */
     public ProviderReply noAnswer(String reqMsgId, Throwable cause) {
-        return new ProviderReply.Inconclusive("no answer from provider: " + cause.getClass().getSimpleName(),
+        Kind kind = cause instanceof TimeoutException
+                || cause.getClass().getSimpleName().contains("Timeout") ? Kind.TIMEOUT : Kind.CONNECTION;
+        return new ProviderReply.Inconclusive(kind, "no answer from provider: " + cause.getClass().getSimpleName(),
                 reqMsgId);
     }
 }

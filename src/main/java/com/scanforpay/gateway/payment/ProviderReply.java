@@ -17,6 +17,15 @@ public sealed interface ProviderReply {
     }
 
     /** Timeout, connection error, HTTP error, unparseable or wrongly signed answer: the outcome is not known. */
-    record Inconclusive(String reason, String reqMsgId) implements ProviderReply {
+    record Inconclusive(Kind kind, String reason, String reqMsgId) implements ProviderReply {
+
+        /** Why nothing was established; the metric {@code scanforpay_provider_errors_total} counts by it. */
+        public enum Kind {
+            TIMEOUT, CONNECTION, HTTP_STATUS, MALFORMED, BAD_SIGNATURE,
+            /** Verified, but about another order or amount. */
+            MISMATCH,
+            /** No call was made (no partner serves the store). */
+            NOT_SENT
+        }
     }
 }

@@ -118,7 +118,7 @@ class PaymentStateMachineTest {
     }
 
     private static ProviderReply.Inconclusive inconclusive(String reason) {
-        return new ProviderReply.Inconclusive(reason, REQ_MSG_ID);
+        return new ProviderReply.Inconclusive(ProviderReply.Inconclusive.Kind.TIMEOUT, reason, REQ_MSG_ID);
     }
 
     // ---------------------------------------------------------------- ledger entries
