@@ -11,8 +11,6 @@ import com.scanforpay.gateway.partner.Partner;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,8 +31,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 @ApplicationScoped
 public class PaymentCommandRoute extends RouteBuilder {
 
-    /** A repeated REFUND younger than the response timeout plus this may still have its call in flight. */
-    private static final Duration REFUND_IN_FLIGHT_MARGIN = Duration.ofSeconds(30);
 
     static final String COMMAND = "direct:payment-command";
     static final String REJECT = "direct:reject-command";
@@ -60,8 +56,6 @@ public class PaymentCommandRoute extends RouteBuilder {
     PaymentProgress progress;
     @Inject
     StoredJson stored;
-    @Inject
-    Clock clock;
     @Inject
     MeterRegistry meters;
 
@@ -199,17 +193,13 @@ public class PaymentCommandRoute extends RouteBuilder {
             log.info("REFUND {} is already {}: not refunded again", command.refundNo(), entry.state());
             if (entry.finalResult() != null) {
                 exchange.getMessage().setBody(stored.result(entry.finalResult()));
-            } else if (entry.createdAt().plus(config.responseTimeout()).plus(REFUND_IN_FLIGHT_MARGIN)
-                    .isAfter(clock.instant())) {
-                // the refund call may still be in flight (this is a repeat of a command being processed): its
-                // answer will be published by whoever made it
-                exchange.getMessage().setBody(null);
             } else {
-                // the gateway stopped during the refund call: there is no refund query, and sending it again
-                // could refund twice
+                // Its call was cut off by a crash (this repeat is Kafka's redelivery), or is still in flight
+                // elsewhere. There is no refund query, and sending it again could refund twice: UNKNOWN now, so the
+                // command never ends without a result; a call still in flight publishes its answer after it.
                 PaymentResult unknown = results.unknown(command, ResultSource.REFUND_RESPONSE,
-                        "refund outcome unknown: the gateway stopped during the refund call; check with ScanForPay",
-                        null);
+                        "refund outcome unknown: its call was interrupted or is still in flight; check with "
+                                + "ScanForPay", null);
                 ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING), RefundState.UNKNOWN,
                         stored.write(unknown));
                 exchange.getMessage().setBody(unknown);

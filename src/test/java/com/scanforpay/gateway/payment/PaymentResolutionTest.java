@@ -166,6 +166,23 @@ class PaymentResolutionTest {
     }
 
     @Test
+    void aRefundCutOffMidCallIsUnknownWhenRedeliveredAndNeverSentAgain() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        // as if the gateway died during the refund call: recorded REFUNDING, no answer; Kafka delivers it again
+        String refundNo = "rc" + order.substring(2);
+        ledger.admitRefund(refundNo, order, 500);
+        refund(order, refundNo, 500);
+
+        JsonNode unknown = awaitResults(order, 2).get(1);
+        assertEquals("REFUND", unknown.get("type").asText());
+        assertEquals("UNKNOWN", unknown.get("outcome").asText());
+        assertEquals(refundNo, unknown.get("refundNo").asText());
+        assertEquals(0, refundCalls(order), "never sent again: it could refund twice");
+    }
+
+    @Test
     void aRefundOfAnUnpaidOrderIsRejected() throws Exception {
         String order = newOrderNo();
         pay(order, SandboxBarcodes.DECLINED, 2100);
