@@ -12,6 +12,7 @@ import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.ledger.RefundEntry;
 import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.payment.FieldError;
+import com.scanforpay.gateway.payment.Outcome;
 import com.scanforpay.gateway.payment.ParsedCommand;
 import com.scanforpay.gateway.payment.PaymentCommand;
 import com.scanforpay.gateway.payment.PaymentCommandParser;
@@ -42,6 +43,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -183,25 +185,22 @@ public class PaymentsResource {
                     .response());
         }
         String order = command.partnerOrderNo();
-        String location = location(order);
-        Supplier<Optional<PaymentResult>> fromLedger = () -> ledger.find(order).flatMap(this::finalResult);
+        Response accepted = accepted(order, null, location(order));
+        Supplier<Optional<Response>> settled = () -> ledger.find(order).flatMap(entry -> payAnswer(entry, command));
+        // A REJECTED result for this order is this request's only if the ledger does not hold this payment: the
+        // same order number sent meanwhile with another amount is rejected, while this payment goes on.
+        Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED || ledger.find(order)
+                .map(entry -> PaymentLedger.conflict(entry, command.orderAmount(), command.barcode()).isPresent())
+                .orElse(true);
         Optional<LedgerEntry> existing = ledger.find(order);
         if (existing.isPresent()) {
-            Optional<Admission.Conflict> conflict = PaymentLedger.conflict(existing.get(), command.orderAmount(),
-                    command.barcode());
-            if (conflict.isPresent()) {
-                LOG.infof("POST /payments %s refused: %s", order, conflict.get().message());
-                return done(Problem.conflict(conflict.get().field(), conflict.get().message()).response());
-            }
-            Optional<PaymentResult> known = finalResult(existing.get());
-            if (known.isPresent()) {
-                return done(ok(known.get()));
-            }
+            Optional<Response> answer = payAnswer(existing.get(), command);
             // in progress: never published again, the flow already has it
-            return await(ResultWaiters.payKey(order), waitFor, fromLedger, accepted(order, null, location));
+            return answer.isPresent() ? done(answer.get())
+                    : await(ResultWaiters.payKey(order), ours, waitFor, settled, accepted);
         }
         CompletableFuture<PaymentResult> waiter = waitFor.isZero() ? null
-                : waiters.register(ResultWaiters.payKey(order)); // before publishing: the result may be quick
+                : waiters.register(ResultWaiters.payKey(order), ours); // before publishing: the result may be quick
         return submit(order, body).thenCompose(failure -> {
             if (failure != null) {
                 if (waiter != null) {
@@ -212,10 +211,7 @@ public class PaymentsResource {
                         + "send it again").response());
             }
             LOG.infof("POST /payments %s published", order);
-            if (waiter == null) {
-                return done(accepted(order, null, location));
-            }
-            return await(waiter, waitFor, fromLedger, accepted(order, null, location));
+            return waiter == null ? done(accepted) : await(waiter, waitFor, settled, accepted);
         });
     }
 
@@ -304,25 +300,22 @@ public class PaymentsResource {
         }
         PaymentCommand refund = ((ParsedCommand.Accepted) parsed).command();
         String refundNo = refund.refundNo();
-        String location = location(order);
-        Supplier<Optional<PaymentResult>> fromLedger = () -> ledger.findRefund(refundNo)
-                .filter(entry -> entry.finalResult() != null).map(entry -> stored.result(entry.finalResult()))
-                .filter(result -> ResultWaiters.FINAL_REFUND.contains(result.outcome()));
+        Response accepted = accepted(order, refundNo, location(order));
+        Predicate<RefundEntry> thisRefund = entry -> entry.partnerOrderNo().equals(order)
+                && entry.amount() == refund.orderAmount();
+        Supplier<Optional<Response>> settled = () -> ledger.findRefund(refundNo)
+                .flatMap(entry -> refundAnswer(entry, thisRefund));
+        // as for payments: another refund's REJECTED under this refundNo is not this request's answer
+        Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
+                || ledger.findRefund(refundNo).filter(thisRefund).isEmpty();
         Optional<RefundEntry> existing = ledger.findRefund(refundNo);
         if (existing.isPresent()) {
-            RefundEntry known = existing.get();
-            if (!known.partnerOrderNo().equals(order) || known.amount() != refund.orderAmount()) {
-                return done(Problem.conflict("refundNo", "refundNo " + refundNo
-                        + " was already used for another refund").response());
-            }
-            Optional<PaymentResult> result = fromLedger.get();
-            if (result.isPresent()) {
-                return done(ok(result.get()));
-            }
-            return await(ResultWaiters.refundKey(refundNo), waitFor, fromLedger, accepted(order, refundNo, location));
+            Optional<Response> answer = refundAnswer(existing.get(), thisRefund);
+            return answer.isPresent() ? done(answer.get())
+                    : await(ResultWaiters.refundKey(refundNo), ours, waitFor, settled, accepted);
         }
         CompletableFuture<PaymentResult> waiter = waitFor.isZero() ? null
-                : waiters.register(ResultWaiters.refundKey(refundNo));
+                : waiters.register(ResultWaiters.refundKey(refundNo), ours);
         return submit(order, command).thenCompose(failure -> {
             if (failure != null) {
                 if (waiter != null) {
@@ -332,10 +325,7 @@ public class PaymentsResource {
                         + "send it again").response());
             }
             LOG.infof("POST /payments/%s/refunds %s published", order, refundNo);
-            if (waiter == null) {
-                return done(accepted(order, refundNo, location));
-            }
-            return await(waiter, waitFor, fromLedger, accepted(order, refundNo, location));
+            return waiter == null ? done(accepted) : await(waiter, waitFor, settled, accepted);
         });
     }
 
@@ -346,31 +336,56 @@ public class PaymentsResource {
     }
 
     /** Waits on a new waiter for {@code key}, after checking the ledger once more (the result may be there). */
-    private CompletionStage<Response> await(String key, Duration wait, Supplier<Optional<PaymentResult>> fromLedger,
-            Response accepted) {
+    private CompletionStage<Response> await(String key, Predicate<PaymentResult> ours, Duration wait,
+            Supplier<Optional<Response>> settled, Response accepted) {
         if (wait.isZero()) {
             return done(accepted);
         }
-        CompletableFuture<PaymentResult> waiter = waiters.register(key);
-        return await(waiter, wait, fromLedger, accepted);
+        return await(waiters.register(key, ours), wait, settled, accepted);
     }
 
     /**
-     * Completes with 200 and the result as soon as {@code waiter} gets one; when the wait is over, the ledger is
-     * read once more (a result published before this instance's results consumer was assigned is found there):
-     * 200 if final by then, else {@code accepted}.
+     * Completes with 200 and the result as soon as {@code waiter} gets one. A REJECTED result, or the end of the
+     * wait, is settled by the ledger: 409 if the order (or refundNo) turned out to be another command's, 200 if the
+     * result is final there (one published before this instance's results consumer was assigned is found there),
+     * else the REJECTED result or {@code accepted}.
      */
     private CompletionStage<Response> await(CompletableFuture<PaymentResult> waiter, Duration wait,
-            Supplier<Optional<PaymentResult>> fromLedger, Response accepted) {
-        fromLedger.get().ifPresent(waiter::complete);
+            Supplier<Optional<Response>> settled, Response accepted) {
+        Optional<Response> now = settled.get();
+        if (now.isPresent()) {
+            waiter.cancel(false);
+            return done(now.get());
+        }
         return waiter.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenCompose(result -> {
-            if (result != null) {
+            if (result != null && result.outcome() != Outcome.REJECTED) {
                 return done(ok(result));
             }
-            // the timeout fires on the JDK's delay thread: the ledger (JDBC) is read on a worker instead
-            return CompletableFuture.supplyAsync(() -> fromLedger.get().map(this::ok).orElse(accepted),
-                    Infrastructure.getDefaultWorkerPool());
+            // completed on the JDK's delay thread or the results consumer: the ledger (JDBC) is read on a worker
+            return CompletableFuture.supplyAsync(() -> settled.get()
+                    .orElseGet(() -> result != null ? ok(result) : accepted), Infrastructure.getDefaultWorkerPool());
         });
+    }
+
+    /** The ledger's answer to a PAY request: 409 if the order is another payment's, else its final result if any. */
+    private Optional<Response> payAnswer(LedgerEntry entry, PaymentCommand command) {
+        Optional<Admission.Conflict> conflict = PaymentLedger.conflict(entry, command.orderAmount(),
+                command.barcode());
+        if (conflict.isPresent()) {
+            LOG.infof("POST /payments %s refused: %s", entry.partnerOrderNo(), conflict.get().message());
+            return Optional.of(Problem.conflict(conflict.get().field(), conflict.get().message()).response());
+        }
+        return finalResult(entry).map(this::ok);
+    }
+
+    /** The ledger's answer to a refund request: 409 if the refundNo is another refund's, else its final result. */
+    private Optional<Response> refundAnswer(RefundEntry entry, Predicate<RefundEntry> thisRefund) {
+        if (!thisRefund.test(entry)) {
+            return Optional.of(Problem.conflict("refundNo", "refundNo " + entry.refundNo()
+                    + " was already used for another refund").response());
+        }
+        return Optional.ofNullable(entry.finalResult()).map(stored::result)
+                .filter(result -> ResultWaiters.FINAL_REFUND.contains(result.outcome())).map(this::ok);
     }
 
     /** Hands a command to the commands topic; completes with null once Kafka acknowledged it, else the failure. */

@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.api.ApiClient.Answer;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The payments API through real HTTP, against the real broker, PostgreSQL and the sandbox (100 ms latency). */
 @QuarkusTest
@@ -26,6 +30,9 @@ class PaymentsApiTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
 
     ApiClient api;
 
@@ -113,6 +120,35 @@ class PaymentsApiTest {
         assertProblem(amount, 409, "orderAmount");
         Answer barcode = api.post("/payments", ApiClient.pay(order, "284447106610060509", 2100));
         assertProblem(barcode, 409, "barcode");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    /**
+     * While a till waits for its payment, the ERP sends the same order number with another amount over Kafka:
+     * that command is REJECTED on the results topic, but the till's payment goes on and the till gets its
+     * SUCCESS, not the other command's rejection. A later request like the rejected one is 409.
+     */
+    @Test
+    void anotherCommandsRejectionDoesNotAnswerAWaitingPayment() {
+        String order = newOrderNo();
+        CompletableFuture<Answer> till = api.postAsync("/payments?wait=20s",
+                ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        await("the payment in the ledger").atMost(Duration.ofSeconds(10))
+                .until(() -> api.get("/payments/" + order).status() == 200);
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID,
+                2500));
+
+        Answer answer = till.join();
+        assertEquals(200, answer.status(), answer.body());
+        assertEquals("SUCCESS", answer.json().get("outcome").asText(), answer.body());
+        assertEquals(2100, answer.json().get("orderAmount").asInt());
+        TOPICS.results().awaitCaughtUp();
+        List<String> outcomes = TOPICS.results().withKey(order).stream()
+                .map(record -> outcome(record.value())).toList();
+        assertEquals(List.of("PENDING", "REJECTED", "SUCCESS"), outcomes,
+                "the rejection was published while the till was waiting");
+        assertProblem(api.post("/payments?wait=1s", ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2500)),
+                409, "orderAmount");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
 
@@ -227,6 +263,14 @@ class PaymentsApiTest {
             List<String> fields = new ArrayList<>();
             problem.get("errors").forEach(error -> fields.add(error.get("field").asText()));
             assertTrue(fields.contains(field), "expected " + field + " in " + answer.body());
+        }
+    }
+
+    private static String outcome(String result) {
+        try {
+            return ApiClient.JSON.readTree(result).get("outcome").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("not a result: " + result, e);
         }
     }
 
