@@ -151,6 +151,7 @@ class PackagedGatewayIT {
         env.put("SCANFORPAY_PARTNER_NO", partnerNo);
         env.put("SCANFORPAY_SIGN_KEY", signKey);
         env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"); // as in docker-compose.yml
         try (GatewayProcess gateway = GatewayProcess.start("independent-provider", env).awaitReady()) {
             String paid = newOrderNo();
             String declined = newOrderNo();
@@ -168,6 +169,20 @@ class PackagedGatewayIT {
 
             assertTrue(providerLog.contains("/api/offline/pay " + paid + " signed"), String.join("\n", providerLog));
             assertTrue(providerLog.contains("/api/offline/pay " + declined + " signed"), String.join("\n", providerLog));
+
+            // JSON logs: the lines about a payment carry its order and provider request as fields
+            List<JsonNode> aboutPaid = new ArrayList<>();
+            for (String line : gateway.log().split("\n")) {
+                if (line.startsWith("{") && line.contains(paid)) {
+                    aboutPaid.add(JSON.readTree(line));
+                }
+            }
+            assertTrue(!aboutPaid.isEmpty(), gateway.log());
+            for (JsonNode line : aboutPaid) {
+                assertEquals(paid, line.path("mdc").path("partnerOrderNo").asText(), line.toString());
+            }
+            assertTrue(aboutPaid.stream().anyMatch(line -> line.path("mdc").path("reqMsgId").asText()
+                    .equals(success.get("reqMsgId").asText())), aboutPaid.toString());
         } finally {
             provider.destroyForcibly();
         }

@@ -5,6 +5,7 @@ import com.scanforpay.gateway.idempotency.IdempotentStoreException;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.LedgerException;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.logging.PaymentLogContext;
 import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.PaymentProgress;
@@ -95,6 +96,8 @@ public class NotifyCallbackRoute extends RouteBuilder {
         }
         NotifyCallbacks.Verified verified = callbacks.read(raw == null ? new byte[0] : raw);
         exchange.setProperty(SIGNED_BY, verified.partner());
+        PaymentLogContext.about(exchange, verified.result().partnerOrderNo());
+        PaymentLogContext.request(exchange, verified.result().reqMsgId());
         exchange.getMessage().setBody(verified.result());
     }
 

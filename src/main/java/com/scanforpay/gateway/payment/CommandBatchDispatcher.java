@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.logging.PaymentLogContext;
 import com.scanforpay.gateway.payment.ParsedCommand.Accepted;
 import com.scanforpay.gateway.payment.ParsedCommand.Rejected;
 import java.util.ArrayList;
@@ -87,6 +88,7 @@ public final class CommandBatchDispatcher implements Processor {
 
     private Exchange workFor(Exchange record, ParsedCommand parsed) {
         Exchange work = new DefaultExchange(camelContext);
+        PaymentLogContext.about(work, parsed.partnerOrderNo());
         if (parsed instanceof Accepted accepted) {
             work.setProperty(COMMAND, accepted.command());
             work.getMessage().setBody(accepted.command());

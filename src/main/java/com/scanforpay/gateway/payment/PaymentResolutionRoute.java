@@ -4,6 +4,7 @@ import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.logging.PaymentLogContext;
 import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.payment.PaymentStateMachine.Step;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +61,11 @@ public class PaymentResolutionRoute extends RouteBuilder {
                     .to(RESOLVE);
 
         from(RESOLVE).routeId("resolve-payment")
-                .process(exchange -> exchange.setProperty(ENTRY, exchange.getMessage().getBody(LedgerEntry.class)))
+                .process(exchange -> {
+                    LedgerEntry entry = exchange.getMessage().getBody(LedgerEntry.class);
+                    exchange.setProperty(ENTRY, entry);
+                    PaymentLogContext.about(exchange, entry.partnerOrderNo());
+                })
                 .choice()
                     // final, but its result was not confirmed on Kafka: whoever settled it died before publishing
                     .when(exchange -> entry(exchange).state().isFinal())

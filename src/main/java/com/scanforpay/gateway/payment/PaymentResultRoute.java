@@ -6,6 +6,7 @@ import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.logging.PaymentLogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,6 +58,11 @@ public class PaymentResultRoute extends RouteBuilder {
         errorHandler(noErrorHandler());
 
         from(PUBLISH).routeId("publish-result")
+                .process(exchange -> {
+                    PaymentResult result = exchange.getMessage().getBody(PaymentResult.class);
+                    PaymentLogContext.about(exchange, result.partnerOrderNo());
+                    PaymentLogContext.request(exchange, result.reqMsgId());
+                })
                 // Callers include HTTP answers on the Vert.x event loop, and both KafkaProducer.send and the key
                 // store can block: hand over to a small pool so the event loop never waits for them.
                 .threads(2, 8).threadName("result-publish")

@@ -1,6 +1,7 @@
 package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.logging.PaymentLogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.VertxException;
@@ -57,6 +58,7 @@ public class ProviderCallRoute extends RouteBuilder {
 
     private void seal(Exchange exchange) {
         ProviderRequest request = request(exchange);
+        PaymentLogContext.request(exchange, request.reqMsgId());
         exchange.setProperty(STARTED, System.nanoTime());
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_URI, request.baseUrl());
