@@ -300,7 +300,7 @@ public class PaymentsResource {
         }
         PaymentCommand refund = ((ParsedCommand.Accepted) parsed).command();
         String refundNo = refund.refundNo();
-        Response accepted = accepted(order, refundNo, location(order));
+        Response accepted = accepted(order, refundNo, location(order, refundNo));
         Predicate<RefundEntry> thisRefund = entry -> entry.partnerOrderNo().equals(order)
                 && entry.amount() == refund.orderAmount();
         Supplier<Optional<Response>> settled = () -> ledger.findRefund(refundNo)
@@ -327,6 +327,29 @@ public class PaymentsResource {
             LOG.infof("POST /payments/%s/refunds %s published", order, refundNo);
             return waiter == null ? done(accepted) : await(waiter, waitFor, settled, accepted);
         });
+    }
+
+    @GET
+    @Path("{partnerOrderNo}/refunds/{refundNo}")
+    @Blocking
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "A refund's state", description = "The refund as the ledger has it (where the Location "
+            + "of a 202 to a refund points), with its result once final. A refund the ledger refused (REJECTED: "
+            + "order not paid, refunds beyond the paid amount) is not kept: its answer was the REJECTED result.")
+    @APIResponse(responseCode = "200", description = "The refund",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RefundView.class)))
+    @APIResponse(responseCode = "404", description = "No such refund of this order in the ledger (not yet "
+            + "processed, refused, or another order's)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response refundState(@PathParam("partnerOrderNo") String order, @PathParam("refundNo") String refundNo) {
+        return ledger.findRefund(refundNo).filter(entry -> entry.partnerOrderNo().equals(order))
+                .map(entry -> json(200, new RefundView(entry.refundNo(), entry.partnerOrderNo(), entry.state(),
+                        entry.amount(), finalResult(entry).orElse(null))))
+                .orElseGet(() -> Problem.notFound("no refund " + refundNo + " of payment " + order
+                        + " in the ledger").response());
     }
 
     @ServerExceptionMapper
@@ -384,8 +407,13 @@ public class PaymentsResource {
             return Optional.of(Problem.conflict("refundNo", "refundNo " + entry.refundNo()
                     + " was already used for another refund").response());
         }
+        return finalResult(entry).map(this::ok);
+    }
+
+    /** The refund's final REFUND result, if it has one. */
+    private Optional<PaymentResult> finalResult(RefundEntry entry) {
         return Optional.ofNullable(entry.finalResult()).map(stored::result)
-                .filter(result -> ResultWaiters.FINAL_REFUND.contains(result.outcome())).map(this::ok);
+                .filter(result -> ResultWaiters.FINAL_REFUND.contains(result.outcome()));
     }
 
     /** Hands a command to the commands topic; completes with null once Kafka acknowledged it, else the failure. */
@@ -473,7 +501,16 @@ public class PaymentsResource {
 
     /** {@code /payments/{partnerOrderNo}}, the order number encoded as one path segment. */
     static String location(String partnerOrderNo) {
-        return "/payments/" + URLEncoder.encode(partnerOrderNo, StandardCharsets.UTF_8).replace("+", "%20");
+        return "/payments/" + segment(partnerOrderNo);
+    }
+
+    /** {@code /payments/{partnerOrderNo}/refunds/{refundNo}}. */
+    static String location(String partnerOrderNo, String refundNo) {
+        return location(partnerOrderNo) + "/refunds/" + segment(refundNo);
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static CompletionStage<Response> done(Response response) {

@@ -229,6 +229,29 @@ class PaymentsApiTest {
     }
 
     @Test
+    void aRefundTakenWithoutWaitingIsFollowedAtItsLocation() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        String refundNo = "r" + order;
+
+        Answer taken = api.post("/payments/" + order + "/refunds", "{\"refundNo\":\"" + refundNo
+                + "\",\"orderAmount\":500}");
+        assertEquals(202, taken.status(), taken.body());
+        String location = "/payments/" + order + "/refunds/" + refundNo;
+        assertEquals(location, taken.header("Location"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get(location).status() == 200
+                && "SUCCESS".equals(api.get(location).json().get("state").asText()));
+        JsonNode refund = api.get(location).json();
+        assertEquals(refundNo, refund.get("refundNo").asText());
+        assertEquals(order, refund.get("partnerOrderNo").asText());
+        assertEquals(500, refund.get("orderAmount").asInt());
+        assertEquals("SUCCESS", refund.get("result").get("outcome").asText());
+
+        assertProblem(api.get("/payments/" + newOrderNo() + "/refunds/" + refundNo), 404, null);
+        assertProblem(api.get("/payments/" + order + "/refunds/none" + order), 404, null);
+    }
+
+    @Test
     void refreshAsksTheProvider() {
         String order = newOrderNo();
         assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
@@ -248,6 +271,7 @@ class PaymentsApiTest {
         assertTrue(paths.has("/payments"), paths.toString());
         assertTrue(paths.has("/payments/{partnerOrderNo}"), paths.toString());
         assertTrue(paths.has("/payments/{partnerOrderNo}/refunds"), paths.toString());
+        assertTrue(paths.has("/payments/{partnerOrderNo}/refunds/{refundNo}"), paths.toString());
         assertTrue(paths.has("/scanforpay/notify"), paths.toString());
         assertEquals(200, api.get("/q/swagger-ui/").status());
     }
