@@ -2,8 +2,11 @@ package com.scanforpay.gateway.ledger;
 
 import java.time.Instant;
 
-/** One payment row of the ledger, as read. */
-public record LedgerEntry(String partnerOrderNo, String storeNo, int orderAmount, String barcodeFingerprint,
+/**
+ * One payment row of the ledger, as read. {@code partnerNo} is the partner account the payment was sent through
+ * (null on rows from before it was recorded).
+ */
+public record LedgerEntry(String partnerOrderNo, String storeNo, String partnerNo, int orderAmount, String barcodeFingerprint,
         PaymentState state, String providerOrderNo, int payAttempts, int queries, String lastReason,
         String finalResult, long refundedAmount, Instant nextCheckAt, Instant deadlineAt, Instant sweepUntil,
         Instant createdAt) {

@@ -38,9 +38,9 @@ public class PaymentLedger {
     // A repeated order number changes nothing: ON CONFLICT DO NOTHING returns no row, and the caller reads the
     // existing one. Concurrent admissions of one order are serialised by the primary key.
     private static final String ADMIT_PAYMENT = """
-            INSERT INTO payments (partner_order_no, store_no, order_amount, barcode_fingerprint, state, pay_attempts,
-                next_check_at, deadline_at, sweep_until, pay_command)
-            VALUES (?, ?, ?, ?, 'PAYING', 1, now() + ? * interval '1 millisecond',
+            INSERT INTO payments (partner_order_no, store_no, partner_no, order_amount, barcode_fingerprint, state,
+                pay_attempts, next_check_at, deadline_at, sweep_until, pay_command)
+            VALUES (?, ?, ?, ?, ?, 'PAYING', 1, now() + ? * interval '1 millisecond',
                 now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond', ?)
             ON CONFLICT (partner_order_no) DO NOTHING
             RETURNING *""";
@@ -121,11 +121,12 @@ public class PaymentLedger {
 
     /**
      * Records a new payment as PAYING (one attempt, deadline now + {@code deadline}, sweep until now +
-     * {@code sweep}, first check at now + {@code firstCheck}), or reports the existing one. {@code payCommand}
-     * (the command as received) is kept only until the payment is final or UNKNOWN.
+     * {@code sweep}, first check at now + {@code firstCheck}), sent through the partner account {@code partnerNo},
+     * or reports the existing one. {@code payCommand} (the command as received) is kept only until the payment is
+     * final or UNKNOWN.
      */
-    public Admission admitPayment(String partnerOrderNo, String storeNo, int orderAmount, String barcode,
-            Duration firstCheck, Duration deadline, Duration sweep, String payCommand) {
+    public Admission admitPayment(String partnerOrderNo, String storeNo, String partnerNo, int orderAmount,
+            String barcode, Duration firstCheck, Duration deadline, Duration sweep, String payCommand) {
         Objects.requireNonNull(partnerOrderNo, "partnerOrderNo");
         Objects.requireNonNull(barcode, "barcode");
         String fingerprint = fingerprint(barcode);
@@ -133,12 +134,13 @@ public class PaymentLedger {
             try (PreparedStatement statement = connection.prepareStatement(ADMIT_PAYMENT)) {
                 statement.setString(1, partnerOrderNo);
                 statement.setString(2, storeNo);
-                statement.setInt(3, orderAmount);
-                statement.setString(4, fingerprint);
-                statement.setLong(5, firstCheck.toMillis());
-                statement.setLong(6, deadline.toMillis());
-                statement.setLong(7, sweep.toMillis());
-                statement.setString(8, payCommand);
+                statement.setString(3, partnerNo);
+                statement.setInt(4, orderAmount);
+                statement.setString(5, fingerprint);
+                statement.setLong(6, firstCheck.toMillis());
+                statement.setLong(7, deadline.toMillis());
+                statement.setLong(8, sweep.toMillis());
+                statement.setString(9, payCommand);
                 try (ResultSet row = statement.executeQuery()) {
                     if (row.next()) {
                         return new Admission.Admitted(entry(row));
@@ -446,7 +448,7 @@ public class PaymentLedger {
 
     private static LedgerEntry entry(ResultSet row) throws SQLException {
         return new LedgerEntry(row.getString("partner_order_no"), row.getString("store_no"),
-                row.getInt("order_amount"), row.getString("barcode_fingerprint"),
+                row.getString("partner_no"), row.getInt("order_amount"), row.getString("barcode_fingerprint"),
                 PaymentState.valueOf(row.getString("state")), row.getString("provider_order_no"),
                 row.getInt("pay_attempts"), row.getInt("queries"), row.getString("last_reason"),
                 row.getString("final_result"), row.getLong("refunded_amount"), instant(row, "next_check_at"),

@@ -113,11 +113,13 @@ public class NotifyCallbackRoute extends RouteBuilder {
             return;
         }
         Partner signedBy = exchange.getProperty(SIGNED_BY, Partner.class);
-        Optional<Partner> owner = partners.forStore(entry.get().storeNo());
-        if (owner.isPresent() && !owner.get().equals(signedBy)) {
-            log.error("ALERT: notify for {} signed by partner {} (partnerNo {}), but its store {} belongs to partner "
-                    + "{}; not applied", notified.partnerOrderNo(), signedBy.name(), signedBy.partnerNo(),
-                    entry.get().storeNo(), owner.get().name());
+        // the account the payment was sent through (for older rows: its store's partner now)
+        Optional<String> owner = Optional.ofNullable(entry.get().partnerNo())
+                .or(() -> partners.forStore(entry.get().storeNo()).map(Partner::partnerNo));
+        if (owner.isPresent() && !owner.get().equals(signedBy.partnerNo())) {
+            log.error("ALERT: notify for {} signed by partner {} (partnerNo {}), but it was paid through partnerNo {} "
+                    + "(store {}); not applied", notified.partnerOrderNo(), signedBy.name(), signedBy.partnerNo(),
+                    owner.get(), entry.get().storeNo());
             answer(exchange, NotifyVerdict.PARTNER_MISMATCH, 200, SUCCESS);
             exchange.setRouteStop(true);
             return;

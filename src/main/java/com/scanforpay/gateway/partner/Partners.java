@@ -99,6 +99,16 @@ public final class Partners implements PartnerKeys {
         return Optional.ofNullable(byStore.get(storeNo));
     }
 
+    /**
+     * The partner a payment was sent through: the one recorded with it ({@code partnerNo}), else (payments recorded
+     * before partners were) the one serving its store now. Empty when that partner or store is no longer configured:
+     * the payment must then not be asked of, or sent through, anyone else.
+     */
+    public Optional<Partner> ofPayment(String partnerNo, String storeNo) {
+        return partnerNo != null ? byPartnerNo(partnerNo)
+                : storeNo == null ? Optional.of(defaultPartner) : forStore(storeNo);
+    }
+
     /** The partner ScanForPay knows as {@code partnerNo}. */
     public Optional<Partner> byPartnerNo(String partnerNo) {
         return Optional.ofNullable(partnerNo).map(byPartnerNo::get);

@@ -122,11 +122,14 @@ public class PaymentCommandRoute extends RouteBuilder {
     private void admitPayment(Exchange exchange) {
         PaymentCommand command = command(exchange);
         exchange.getMessage().setBody(null);
-        Admission admission = ledger.admitPayment(command.partnerOrderNo(), command.storeNo(), command.orderAmount(),
-                command.barcode(), machine.firstCheckOfPayCall(), config.pending().deadline(),
+        // recorded with the payment: its queries, re-send and refunds go through the same account
+        Partner partner = providerCalls.partnerFor(command.storeNo())
+                .orElseThrow(() -> new UnknownStoreException(command.storeNo())); // the parser rejects these
+        Admission admission = ledger.admitPayment(command.partnerOrderNo(), command.storeNo(), partner.partnerNo(),
+                command.orderAmount(), command.barcode(), machine.firstCheckOfPayCall(), config.pending().deadline(),
                 config.pending().sweepDuration(), stored.write(command));
         if (admission instanceof Admission.Admitted) {
-            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command));
+            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command, partner));
         } else if (admission instanceof Admission.Conflict conflict) {
             log.warn("PAY {} refused: {}", command.partnerOrderNo(), conflict.message());
             exchange.getMessage().setBody(results.rejected(command, new FieldError(conflict.field(),
@@ -143,41 +146,44 @@ public class PaymentCommandRoute extends RouteBuilder {
     }
 
     /**
-     * Sets the query request, for the partner serving the store the ledger has for the order (the command's
-     * {@code storeNo} when the ledger does not know it); or, when no partner serves that store any more, the
-     * body to an inconclusive answer without a call.
+     * Sets the query request: for an order the ledger knows, with its store, through the partner it was sent
+     * through; otherwise for the command's {@code storeNo}. When that partner (or store) is not configured any
+     * more, the body is set to an inconclusive answer, without a call.
      */
     private void prepareQuery(Exchange exchange) {
         PaymentCommand command = command(exchange);
-        String storeNo = command.partnerOrderNo() == null ? command.storeNo()
-                : ledger.find(command.partnerOrderNo()).map(LedgerEntry::storeNo).orElse(command.storeNo());
+        Optional<LedgerEntry> payment = command.partnerOrderNo() == null ? Optional.empty()
+                : ledger.find(command.partnerOrderNo());
+        String storeNo = payment.map(LedgerEntry::storeNo).orElse(command.storeNo());
         PaymentCommand query = Objects.equals(storeNo, command.storeNo()) ? command : new PaymentCommand(
                 CommandType.QUERY, storeNo, command.partnerOrderNo(), command.orderNo(), null, null, null, null, null,
                 null);
-        Optional<Partner> partner = providerCalls.partnerFor(storeNo);
+        Optional<Partner> partner = payment.isPresent() ? providerCalls.partnerOf(payment.get())
+                : providerCalls.partnerFor(storeNo);
         if (partner.isPresent()) {
             exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(query, partner.get()));
         } else {
-            log.warn("QUERY {}: {}", command.partnerOrderNo(), UnknownStoreException.message(storeNo));
-            exchange.getMessage().setBody(providerCalls.notSent(storeNo));
+            String reason = payment.map(ProviderCalls::noPartner).orElseGet(() -> UnknownStoreException.message(storeNo));
+            log.warn("QUERY {}: {}", command.partnerOrderNo(), reason);
+            exchange.getMessage().setBody(providerCalls.notSent(reason));
         }
     }
 
     /**
-     * Sets the refund request for an admitted refund, for the partner serving the order's store (the default
+     * Sets the refund request for an admitted refund, for the partner the order was paid through (the default
      * partner for an order the ledger does not know); otherwise the body is what to publish.
      */
     private void admitRefund(Exchange exchange) {
         PaymentCommand command = command(exchange);
-        String storeNo = ledger.find(command.partnerOrderNo()).map(LedgerEntry::storeNo).orElse(null);
-        Optional<Partner> partner = providerCalls.partnerFor(storeNo);
+        Optional<LedgerEntry> payment = ledger.find(command.partnerOrderNo());
+        Optional<Partner> partner = payment.isPresent() ? providerCalls.partnerOf(payment.get())
+                : providerCalls.partnerFor(null);
         if (partner.isEmpty()) {
             // checked before the refund is recorded: nothing to undo
-            log.warn("REFUND {} of {} refused: {}", command.refundNo(), command.partnerOrderNo(),
-                    UnknownStoreException.message(storeNo));
-            exchange.getMessage().setBody(results.rejected(command, new FieldError("partnerOrderNo", "the order "
-                    + "was paid at store " + storeNo + ", which no partner serves: map it to a partner with "
-                    + "scanforpay.stores.\"" + storeNo + "\".partner")));
+            String reason = ProviderCalls.noPartner(payment.get());
+            log.warn("REFUND {} of {} refused: {}", command.refundNo(), command.partnerOrderNo(), reason);
+            exchange.getMessage().setBody(results.rejected(command, new FieldError("partnerOrderNo",
+                    "the order cannot be refunded through the partner it was paid through: " + reason)));
             return;
         }
         RefundAdmission admission = ledger.admitRefund(command.refundNo(), command.partnerOrderNo(),

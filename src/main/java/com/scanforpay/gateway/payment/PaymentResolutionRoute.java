@@ -27,6 +27,7 @@ public class PaymentResolutionRoute extends RouteBuilder {
 
     private static final String RESOLVE = "direct:resolve-payment";
     private static final String ENTRY = "scanforpay.ledgerEntry";
+    private static final String PARTNER = "scanforpay.partner";
     /** Exchange property: the pay command sent again, when it was. */
     private static final String RESENT = "scanforpay.paySentAgain";
 
@@ -98,18 +99,19 @@ public class PaymentResolutionRoute extends RouteBuilder {
     }
 
     /**
-     * Sets the query request, for the partner serving the payment's store. A store no partner serves any more (the
-     * configuration changed) is not asked anyone: the answer is inconclusive, so the payment goes its way to
+     * Sets the query request, for the partner the payment was sent through. A payment whose partner is not
+     * configured any more is not asked of anyone: the answer is inconclusive, so the payment goes its way to
      * UNKNOWN at the deadline, saying why, and is never queried or paid through another partner's account.
      */
     private void prepareQuery(Exchange exchange) {
         LedgerEntry entry = entry(exchange);
-        Optional<Partner> partner = providerCalls.partnerFor(entry.storeNo());
+        Optional<Partner> partner = providerCalls.partnerOf(entry);
         if (partner.isEmpty()) {
-            log.warn("Payment {}: {}", entry.partnerOrderNo(), UnknownStoreException.message(entry.storeNo()));
-            exchange.getMessage().setBody(providerCalls.notSent(entry.storeNo()));
+            log.warn("Payment {}: {}", entry.partnerOrderNo(), ProviderCalls.noPartner(entry));
+            exchange.getMessage().setBody(providerCalls.notSent(ProviderCalls.noPartner(entry)));
             return;
         }
+        exchange.setProperty(PARTNER, partner.get());
         exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(new PaymentCommand(CommandType.QUERY,
                 entry.storeNo(), entry.partnerOrderNo(), null, null, null, null, null, null, null), partner.get()));
     }
@@ -121,8 +123,8 @@ public class PaymentResolutionRoute extends RouteBuilder {
             exchange.getMessage().setBody(null);
             // read before the move: once the payment moves on, the stored command may be cleared
             PaymentCommand payment = payCommand(entry);
-            // sealed before the move, for the partner just queried (the payment's store): nothing can fail after it
-            ProviderRequest request = providerCalls.request(payment);
+            // sealed before the move, for the partner just queried: nothing can fail after it
+            ProviderRequest request = providerCalls.request(payment, exchange.getProperty(PARTNER, Partner.class));
             // only the one who moves the payment back to PAYING, at the attempt it saw, sends the pay
             if (ledger.move(entry.partnerOrderNo(), step.from(), step.to(), step.update())) {
                 log.info("Payment {}: the provider has no such order; sending the pay once more",

@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.ProviderReply.Inconclusive.Kind;
@@ -52,6 +53,18 @@ public final class ProviderCalls {
         return storeNo == null ? Optional.of(partners.defaultPartner()) : partners.forStore(storeNo);
     }
 
+    /** The partner a ledger payment was sent through, for its queries, its re-send and its refunds. */
+    public Optional<Partner> partnerOf(LedgerEntry payment) {
+        return partners.ofPayment(payment.partnerNo(), payment.storeNo());
+    }
+
+    /** Why nobody can be asked about a ledger payment: {@link #partnerOf} is empty. */
+    public static String noPartner(LedgerEntry payment) {
+        return payment.partnerNo() != null ? "partnerNo " + payment.partnerNo() + ", which the payment was sent "
+                + "through, is not configured any more: add that partner back under scanforpay.partners"
+                : UnknownStoreException.message(payment.storeNo());
+    }
+
     /**
      * The request of a command for the partner serving its store (PAY, QUERY).
      *
@@ -85,9 +98,9 @@ public final class ProviderCalls {
         return envelope.seal(partner.signer(), ScanForPayEnvelope.REQUEST, header, body);
     }
 
-    /** The answer to a call that could not be made: no partner serves {@code storeNo} (any more). */
-    public ProviderReply notSent(String storeNo) {
-        return new ProviderReply.Inconclusive(Kind.NOT_SENT, "not sent: " + UnknownStoreException.message(storeNo), null);
+    /** The answer to a call that could not be made, for {@code reason} (no partner to send it through). */
+    public ProviderReply notSent(String reason) {
+        return new ProviderReply.Inconclusive(Kind.NOT_SENT, "not sent: " + reason, null);
     }
 
     /** Interprets the provider's HTTP answer to {@code request}: verified with the key of the partner it was sent for. */

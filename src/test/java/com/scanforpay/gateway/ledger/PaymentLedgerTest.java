@@ -49,6 +49,7 @@ class PaymentLedgerTest {
     private static final String PAY_COMMAND = "{\"type\":\"PAY\"}";
     private static final String BARCODE_SHA256 = "ad004809b56f3e8046d6d0486f2c5e2d19c33a1ad90cf1c33b674d02e2c8a00a";
     private static final String STORE = "100010000000002";
+    private static final String PARTNER = "10001";
     private static final Duration FIRST_CHECK = Duration.ofHours(1);
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration SWEEP = Duration.ofHours(24);
@@ -74,11 +75,12 @@ class PaymentLedgerTest {
     void newOrderIsAdmittedAsPayingAndARepeatIsExisting() {
         String order = orderNo();
 
-        Admission first = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        Admission first = ledger.admitPayment(order, STORE, PARTNER, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         LedgerEntry entry = assertInstanceOf(Admission.Admitted.class, first).entry();
         assertEquals(order, entry.partnerOrderNo());
         assertEquals(STORE, entry.storeNo());
+        assertEquals(PARTNER, entry.partnerNo(), "the account it is sent through");
         assertEquals(2100, entry.orderAmount());
         assertEquals(BARCODE_SHA256, entry.barcodeFingerprint(), "SHA-256 hex, never the barcode itself");
         assertEquals(PaymentState.PAYING, entry.state());
@@ -93,7 +95,7 @@ class PaymentLedgerTest {
         assertEquals(entry.createdAt().plus(DEADLINE), entry.deadlineAt());
         assertEquals(entry.createdAt().plus(SWEEP), entry.sweepUntil());
 
-        Admission repeat = ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        Admission repeat = ledger.admitPayment(order, STORE, PARTNER, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
         assertEquals(entry, assertInstanceOf(Admission.Existing.class, repeat).entry(), "unchanged by the repeat");
         assertEquals(entry, ledger.find(order).orElseThrow());
         assertTrue(ledger.find(orderNo()).isEmpty());
@@ -101,7 +103,7 @@ class PaymentLedgerTest {
 
     @Test
     void storeNoMayBeAbsent() {
-        Admission admission = ledger.admitPayment(orderNo(), null, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        Admission admission = ledger.admitPayment(orderNo(), null, PARTNER, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         assertNull(assertInstanceOf(Admission.Admitted.class, admission).entry().storeNo());
     }
@@ -111,7 +113,7 @@ class PaymentLedgerTest {
         String order = orderNo();
         admit(order, 2100);
 
-        Admission again = ledger.admitPayment(order, STORE, 2200, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        Admission again = ledger.admitPayment(order, STORE, PARTNER, 2200, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         Admission.Conflict conflict = assertInstanceOf(Admission.Conflict.class, again);
         assertEquals("orderAmount", conflict.field());
@@ -126,7 +128,7 @@ class PaymentLedgerTest {
         admit(order, 2100);
         String otherBarcode = "134000000000000002";
 
-        Admission again = ledger.admitPayment(order, STORE, 2100, otherBarcode, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        Admission again = ledger.admitPayment(order, STORE, PARTNER, 2100, otherBarcode, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
 
         Admission.Conflict conflict = assertInstanceOf(Admission.Conflict.class, again);
         assertEquals("barcode", conflict.field());
@@ -144,7 +146,7 @@ class PaymentLedgerTest {
         String order = orderNo();
 
         List<Admission> admissions = concurrently(20, i -> (i % 2 == 0 ? first : second)
-                .admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
+                .admitPayment(order, STORE, PARTNER, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
 
         assertEquals(1, admissions.stream().filter(Admission.Admitted.class::isInstance).count());
         assertEquals(19, admissions.stream().filter(Admission.Existing.class::isInstance).count());
@@ -485,7 +487,7 @@ class PaymentLedgerTest {
                 PaymentState.UNKNOWN, PaymentState.SUCCESS, PaymentState.FAILED)) {
             String order = orderNo();
             assertInstanceOf(Admission.Admitted.class,
-                    empty.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
+                    empty.admitPayment(order, STORE, PARTNER, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
             empty.move(order, Set.of(PaymentState.PAYING), state, PaymentUpdate.none());
         }
 
@@ -499,7 +501,7 @@ class PaymentLedgerTest {
         String order = orderNo();
 
         LedgerException admit = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
-                () -> unreachable.admitPayment(order, STORE, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
+                () -> unreachable.admitPayment(order, STORE, PARTNER, 100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND));
         assertEquals("could not admit payment " + order, admit.getMessage());
         assertInstanceOf(SQLException.class, admit.getCause());
         LedgerException refund = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
@@ -511,7 +513,7 @@ class PaymentLedgerTest {
 
     private static LedgerEntry admit(String order, int amount) {
         return assertInstanceOf(Admission.Admitted.class,
-                ledger.admitPayment(order, STORE, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND)).entry();
+                ledger.admitPayment(order, STORE, PARTNER, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND)).entry();
     }
 
     /** A new order, paid. */
@@ -595,7 +597,7 @@ class PaymentLedgerTest {
     @Test
     void thePayCommandIsKeptWhileUnresolvedAndClearedOnceFinal() {
         String order = orderNo();
-        ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        ledger.admitPayment(order, STORE, PARTNER, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
         assertEquals(PAY_COMMAND, ledger.payCommand(order).orElseThrow());
 
         ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.CHECKING, PaymentUpdate.none());
@@ -607,7 +609,7 @@ class PaymentLedgerTest {
     @Test
     void anAnswerScopedToAnAttemptAppliesOnlyWhileThatAttemptIsTheLatest() {
         String order = orderNo();
-        ledger.admitPayment(order, STORE, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
+        ledger.admitPayment(order, STORE, PARTNER, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
         ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.PAYING, PaymentUpdate.none().countingPayAttempt());
 
         assertFalse(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.FAILED,

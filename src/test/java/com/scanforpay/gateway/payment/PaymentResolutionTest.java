@@ -217,7 +217,7 @@ class PaymentResolutionTest {
     void aFinalResultLostBeforePublishingIsPublishedByTheResolver() throws Exception {
         // as if an instance settled the payment in the ledger and died before publishing its result
         String order = newOrderNo();
-        ledger.admitPayment(order, GatewayTestStack.STORE_NO, 2100, SandboxBarcodes.PAID, Duration.ofHours(1),
+        ledger.admitPayment(order, GatewayTestStack.STORE_NO, GatewayTestStack.PARTNER_NO, 2100, SandboxBarcodes.PAID, Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofHours(1), null);
         PaymentResult success = new PaymentResult(order, CommandType.PAY, Outcome.SUCCESS, ResultSource.QUERY, 1,
                 "success", 1, "SFP-LOST-1", 2100, "JPY", "Alipay", null, null, null, null, null, "lost-1",

@@ -134,19 +134,19 @@ class PaymentStateMachineTest {
     }
 
     private static LedgerEntry entryCreated(Instant createdAt, PaymentState state, int payAttempts, int queries) {
-        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, AMOUNT, "fingerprint", state, null, payAttempts, queries,
+        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, "10001", AMOUNT, "fingerprint", state, null, payAttempts, queries,
                 null, null, 0, NOW, createdAt.plus(TIMING.deadline()), createdAt.plus(TIMING.sweepDuration()),
                 createdAt);
     }
 
     private static LedgerEntry withSweepUntil(LedgerEntry e, Instant sweepUntil) {
-        return new LedgerEntry(e.partnerOrderNo(), e.storeNo(), e.orderAmount(), e.barcodeFingerprint(), e.state(),
+        return new LedgerEntry(e.partnerOrderNo(), e.storeNo(), e.partnerNo(), e.orderAmount(), e.barcodeFingerprint(), e.state(),
                 e.providerOrderNo(), e.payAttempts(), e.queries(), e.lastReason(), e.finalResult(),
                 e.refundedAmount(), e.nextCheckAt(), e.deadlineAt(), sweepUntil, e.createdAt());
     }
 
     private static LedgerEntry settledWith(PaymentState state, String finalResult) {
-        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, AMOUNT, "fingerprint", state, PROVIDER_ORDER_NO, 1, 0,
+        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, "10001", AMOUNT, "fingerprint", state, PROVIDER_ORDER_NO, 1, 0,
                 null, finalResult, 0, null, NOW, NOW.plus(TIMING.sweepDuration()), NOW.minusSeconds(20));
     }
 

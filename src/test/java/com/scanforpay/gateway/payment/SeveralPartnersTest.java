@@ -228,10 +228,11 @@ class SeveralPartnersTest {
 
     @Test
     void aPaymentWhoseStoreIsNoLongerMappedIsAskedOfNoPartnerAndEndsUnknownSayingWhy() throws Exception {
-        // as if paid by an instance configured with another store mapping, which then stopped before the answer
+        // as if paid by an instance configured with another store mapping, which then stopped before the answer,
+        // and recorded before payments kept their partner (V4): only the store says whom to ask
         String order = newOrderNo();
         String store = "999990000000002";
-        ledger.admitPayment(order, store, 2100, SandboxBarcodes.PAID, Duration.ofMillis(100), Duration.ofSeconds(2),
+        ledger.admitPayment(order, store, null, 2100, SandboxBarcodes.PAID, Duration.ofMillis(100), Duration.ofSeconds(2),
                 Duration.ofSeconds(3), "{\"type\":\"PAY\",\"storeNo\":\"" + store + "\",\"partnerOrderNo\":\"" + order
                         + "\",\"barcode\":\"" + SandboxBarcodes.PAID + "\",\"orderAmount\":2100}");
 
@@ -242,6 +243,45 @@ class SeveralPartnersTest {
         assertEquals(PaymentState.UNKNOWN, ledger.find(order).orElseThrow().state());
         assertEquals(List.of(), callsOf(sandboxA(), order), "never asked through another partner's account");
         assertEquals(List.of(), callsOf(sandboxB(), order));
+    }
+
+    @Test
+    void aPaymentSentThroughPartnerBIsAskedOfAndRefundedThroughBAfterItsStoreMovedToAnotherPartner() throws Exception {
+        // sent through B by an instance whose mapping had this store at B, which stopped before the answer; the
+        // store now belongs to the default partner, whose provider has never heard of the order
+        String order = newOrderNo();
+        ledger.admitPayment(order, STORE_A2, PARTNER_NO_B, 2100, SandboxBarcodes.PAID, Duration.ofMillis(100),
+                Duration.ofSeconds(5), Duration.ofSeconds(6), payCommand(order, STORE_A2));
+
+        assertEquals("SUCCESS", single(order).get("outcome").asText());
+        assertEquals(List.of(ScanForPaySandbox.QUERY_PATH, ScanForPaySandbox.PAY_PATH),
+                callsOf(sandboxB(), order).stream().map(SandboxCall::path).toList(),
+                "asked of B (code 30: never paid there), then sent once more through B");
+        TOPICS.kafka().send(COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order
+                + "\",\"refundNo\":\"r" + order + "\",\"orderAmount\":300}");
+        await().atMost(WAIT).until(() -> outcomes(order).size() >= 2);
+        assertEquals(List.of("SUCCESS", "SUCCESS"), outcomes(order));
+        assertEquals(300, sandboxB().order(order).orElseThrow().refundedAmount());
+        assertEquals(List.of(), callsOf(sandboxA(), order), "nothing through the store's new partner");
+    }
+
+    @Test
+    void aPaymentWhosePartnerIsNoLongerConfiguredIsAskedOfNoOneAndEndsUnknownSayingWhy() throws Exception {
+        String order = newOrderNo();
+        ledger.admitPayment(order, STORE_A2, "30003", 2100, SandboxBarcodes.PAID, Duration.ofMillis(100),
+                Duration.ofSeconds(2), Duration.ofSeconds(3), payCommand(order, STORE_A2));
+
+        JsonNode result = single(order);
+        assertEquals("UNKNOWN", result.get("outcome").asText());
+        assertTrue(result.get("msg").asText().contains("partnerNo 30003, which the payment was sent through, is not "
+                + "configured any more"), result.get("msg").asText());
+        assertEquals(List.of(), callsOf(sandboxA(), order));
+        assertEquals(List.of(), callsOf(sandboxB(), order));
+    }
+
+    private static String payCommand(String order, String store) {
+        return "{\"type\":\"PAY\",\"storeNo\":\"" + store + "\",\"partnerOrderNo\":\"" + order + "\",\"barcode\":\""
+                + SandboxBarcodes.PAID + "\",\"orderAmount\":2100}";
     }
 
     private static List<SandboxCall> callsOf(ScanForPaySandbox sandbox, String order) {
