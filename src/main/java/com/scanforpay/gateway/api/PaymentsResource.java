@@ -199,20 +199,8 @@ public class PaymentsResource {
             return answer.isPresent() ? done(answer.get())
                     : await(ResultWaiters.payKey(order), ours, waitFor, settled, accepted);
         }
-        CompletableFuture<PaymentResult> waiter = waitFor.isZero() ? null
-                : waiters.register(ResultWaiters.payKey(order), ours); // before publishing: the result may be quick
-        return submit(order, body).thenCompose(failure -> {
-            if (failure != null) {
-                if (waiter != null) {
-                    waiter.cancel(false);
-                }
-                LOG.warnf("POST /payments %s not published: %s", order, failure.toString());
-                return done(Problem.unavailable("the payment could not be handed to Kafka; nothing was charged, "
-                        + "send it again").response());
-            }
-            LOG.infof("POST /payments %s published", order);
-            return waiter == null ? done(accepted) : await(waiter, waitFor, settled, accepted);
-        });
+        return submitAndAwait("POST /payments " + order, order, body, ResultWaiters.payKey(order), ours, waitFor,
+                settled, accepted, "the payment could not be handed to Kafka; nothing was charged, send it again");
     }
 
     @GET
@@ -314,19 +302,9 @@ public class PaymentsResource {
             return answer.isPresent() ? done(answer.get())
                     : await(ResultWaiters.refundKey(refundNo), ours, waitFor, settled, accepted);
         }
-        CompletableFuture<PaymentResult> waiter = waitFor.isZero() ? null
-                : waiters.register(ResultWaiters.refundKey(refundNo), ours);
-        return submit(order, command).thenCompose(failure -> {
-            if (failure != null) {
-                if (waiter != null) {
-                    waiter.cancel(false);
-                }
-                return done(Problem.unavailable("the refund could not be handed to Kafka; nothing was refunded, "
-                        + "send it again").response());
-            }
-            LOG.infof("POST /payments/%s/refunds %s published", order, refundNo);
-            return waiter == null ? done(accepted) : await(waiter, waitFor, settled, accepted);
-        });
+        return submitAndAwait("POST /payments/" + order + "/refunds " + refundNo, order, command,
+                ResultWaiters.refundKey(refundNo), ours, waitFor, settled, accepted,
+                "the refund could not be handed to Kafka; nothing was refunded, send it again");
     }
 
     @GET
@@ -356,6 +334,28 @@ public class PaymentsResource {
     Response ledgerUnavailable(LedgerException e) {
         LOG.warnf("Payments API: ledger unavailable: %s", e.getMessage());
         return Problem.unavailable("the payment ledger cannot be reached now; try again").response();
+    }
+
+    /**
+     * Publishes a new command and answers as {@link #await} does, or {@code accepted} at once without a wait; 503
+     * with {@code unavailable} when Kafka did not take it. The waiter is registered before publishing: the result
+     * may be quick.
+     */
+    private CompletionStage<Response> submitAndAwait(String request, String order, byte[] command, String key,
+            Predicate<PaymentResult> ours, Duration wait, Supplier<Optional<Response>> settled, Response accepted,
+            String unavailable) {
+        CompletableFuture<PaymentResult> waiter = wait.isZero() ? null : waiters.register(key, ours);
+        return submit(order, command).thenCompose(failure -> {
+            if (failure != null) {
+                if (waiter != null) {
+                    waiter.cancel(false);
+                }
+                LOG.warnf("%s not published: %s", request, failure.toString());
+                return done(Problem.unavailable(unavailable).response());
+            }
+            LOG.infof("%s published", request);
+            return waiter == null ? done(accepted) : await(waiter, wait, settled, accepted);
+        });
     }
 
     /** Waits on a new waiter for {@code key}, after checking the ledger once more (the result may be there). */
