@@ -39,6 +39,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -187,11 +188,14 @@ public class PaymentsResource {
         String order = command.partnerOrderNo();
         Response accepted = accepted(order, null, location(order));
         Supplier<Optional<Response>> settled = () -> ledger.find(order).flatMap(entry -> payAnswer(entry, command));
-        // A REJECTED result for this order is this request's only if the ledger does not hold this payment: the
-        // same order number sent meanwhile with another amount is rejected, while this payment goes on.
-        Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED || ledger.find(order)
-                .map(entry -> PaymentLedger.conflict(entry, command.orderAmount(), command.barcode()).isPresent())
-                .orElse(true);
+        // Validated above, this command can only be REJECTED by the flow as a conflict: the ledger then holds
+        // another payment under this order number, and the rejection carries this command's amount. Any other
+        // REJECTED for the order (an invalid command, another conflicting one) belongs to another command, while
+        // this payment goes on.
+        Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
+                || Objects.equals(result.orderAmount(), command.orderAmount()) && ledger.find(order)
+                        .flatMap(entry -> PaymentLedger.conflict(entry, command.orderAmount(), command.barcode()))
+                        .isPresent();
         Optional<LedgerEntry> existing = ledger.find(order);
         if (existing.isPresent()) {
             Optional<Response> answer = payAnswer(existing.get(), command);
@@ -293,9 +297,9 @@ public class PaymentsResource {
                 && entry.amount() == refund.orderAmount();
         Supplier<Optional<Response>> settled = () -> ledger.findRefund(refundNo)
                 .flatMap(entry -> refundAnswer(entry, thisRefund));
-        // as for payments: another refund's REJECTED under this refundNo is not this request's answer
+        // as for payments: a REJECTED under this refundNo is this request's only if it is for this order and amount
         Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
-                || ledger.findRefund(refundNo).filter(thisRefund).isEmpty();
+                || order.equals(result.partnerOrderNo()) && Objects.equals(result.orderAmount(), refund.orderAmount());
         Optional<RefundEntry> existing = ledger.findRefund(refundNo);
         if (existing.isPresent()) {
             Optional<Response> answer = refundAnswer(existing.get(), thisRefund);

@@ -20,8 +20,10 @@ import org.jboss.logging.MDC;
  * <p>A flow records the two on its exchange as soon as it knows them ({@link #about}, {@link #request}); they
  * apply from the next processor on. An exchange changes threads several times (Kafka batch, provider answers,
  * publishing pool), and an MDC belongs to a thread, so this intercept strategy, which Camel applies to every
- * processor, sets the MDC of whichever thread runs the processor to the exchange's values and restores that
- * thread's previous values afterwards (nothing leaks to the next exchange on the thread).
+ * processor, sets the MDC of whichever thread runs the processor to the exchange's values. Afterwards a nested
+ * step gives back its enclosing step's values, and the outermost one leaves the MDC empty, so nothing passes to
+ * the thread's next exchange, not even what a pool thread inherited from the step that created it (the MDC is
+ * an InheritableThreadLocal). Lines logged outside any step (e.g. Camel's error handler) carry no fields.
  */
 @Singleton
 public class PaymentLogContext implements InterceptStrategy {
@@ -31,6 +33,8 @@ public class PaymentLogContext implements InterceptStrategy {
 
     private static final String ORDER_PROPERTY = "scanforpay.log.partnerOrderNo";
     private static final String REQUEST_PROPERTY = "scanforpay.log.reqMsgId";
+    /** How many wrapped steps this thread is inside (not inherited, unlike the MDC). */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     /** From now on, this exchange's log lines are about {@code partnerOrderNo} (ignored when null). */
     public static void about(Exchange exchange, String partnerOrderNo) {
@@ -61,14 +65,17 @@ public class PaymentLogContext implements InterceptStrategy {
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 String order = exchange.getProperty(ORDER_PROPERTY, String.class);
                 String request = exchange.getProperty(REQUEST_PROPERTY, String.class);
-                Object previousOrder = MDC.get(PARTNER_ORDER_NO);
-                Object previousRequest = MDC.get(REQ_MSG_ID);
+                int[] depth = DEPTH.get();
+                boolean outermost = depth[0] == 0;
+                Object previousOrder = outermost ? null : MDC.get(PARTNER_ORDER_NO);
+                Object previousRequest = outermost ? null : MDC.get(REQ_MSG_ID);
                 put(PARTNER_ORDER_NO, order);
                 put(REQ_MSG_ID, request);
+                depth[0]++;
                 try {
                     return processor.process(exchange, callback);
                 } finally {
-                    // this thread goes on with other exchanges: leave its MDC as it was
+                    depth[0]--;
                     put(PARTNER_ORDER_NO, previousOrder);
                     put(REQ_MSG_ID, previousRequest);
                 }

@@ -102,7 +102,7 @@ public class NotifyCallbackRoute extends RouteBuilder {
     }
 
     /**
-     * A notify about an order the ledger knows must come from the partner serving the order's store and carry the
+     * A notify about an order the ledger knows must come from the partner it was sent through and carry the
      * ledger's amount, and moves the order (never backwards). Orders the ledger does not know (paid through another
      * system) are published as they come.
      */
@@ -113,9 +113,9 @@ public class NotifyCallbackRoute extends RouteBuilder {
             return;
         }
         Partner signedBy = exchange.getProperty(SIGNED_BY, Partner.class);
-        // the account the payment was sent through (for older rows: its store's partner now)
+        // the account the payment was sent through, even if no longer configured (older rows: as Partners says)
         Optional<String> owner = Optional.ofNullable(entry.get().partnerNo())
-                .or(() -> partners.forStore(entry.get().storeNo()).map(Partner::partnerNo));
+                .or(() -> partners.ofPayment(null, entry.get().storeNo()).map(Partner::partnerNo));
         if (owner.isPresent() && !owner.get().equals(signedBy.partnerNo())) {
             log.error("ALERT: notify for {} signed by partner {} (partnerNo {}), but it was paid through partnerNo {} "
                     + "(store {}); not applied", notified.partnerOrderNo(), signedBy.name(), signedBy.partnerNo(),

@@ -54,10 +54,14 @@ public final class PaymentResults {
         return unknown(command, source, ((ProviderReply.Inconclusive) reply).reason(), reply.reqMsgId());
     }
 
-    /** A valid command the ledger refuses (order number reused, refund not allowed): never sent. */
+    /**
+     * A valid command the ledger refuses (order number reused, refund not allowed): never sent. It carries the
+     * refused command's {@code orderAmount}, so that a consumer can tell it from the order's own payment.
+     */
     public PaymentResult rejected(PaymentCommand command, FieldError error) {
         return new PaymentResult(command.partnerOrderNo(), command.type(), Outcome.REJECTED, ResultSource.VALIDATION,
-                null, error.message(), null, null, null, null, null, null, null, null, command.refundNo(),
+                null, error.message(), null, null, command.orderAmount(), null, null, null, null, null,
+                command.refundNo(),
                 java.util.List.of(error), null, now());
     }
 

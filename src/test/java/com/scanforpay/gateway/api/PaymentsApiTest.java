@@ -143,13 +143,53 @@ class PaymentsApiTest {
         assertEquals("SUCCESS", answer.json().get("outcome").asText(), answer.body());
         assertEquals(2100, answer.json().get("orderAmount").asInt());
         TOPICS.results().awaitCaughtUp();
-        List<String> outcomes = TOPICS.results().withKey(order).stream()
-                .map(record -> outcome(record.value())).toList();
+        List<String> outcomes = resultOutcomes(order);
         assertEquals(List.of("PENDING", "REJECTED", "SUCCESS"), outcomes,
                 "the rejection was published while the till was waiting");
         assertProblem(api.post("/payments?wait=1s", ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2500)),
                 409, "orderAmount");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    /** An invalid command for the same order just before the till's: its REJECTED is not the till's answer. */
+    @Test
+    void anInvalidCommandForTheSameOrderDoesNotAnswerTheTill() {
+        String order = newOrderNo();
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, "{\"partnerOrderNo\":\"" + order
+                + "\",\"orderAmount\":2100}");
+        Answer answer = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+
+        assertEquals(200, answer.status(), answer.body());
+        assertEquals("SUCCESS", answer.json().get("outcome").asText(), answer.body());
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultOutcomes(order).contains("REJECTED"));
+    }
+
+    /** The same order number with another amount, sent just before the till's request: the till gets 409. */
+    @Test
+    void losingTheRaceForAnOrderNumberIs409() {
+        String order = newOrderNo();
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID,
+                2500));
+        Answer answer = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+
+        assertProblem(answer, 409, "orderAmount");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    /** A refund refused for another command under the same refundNo is not the answer to the till's refund. */
+    @Test
+    void anotherRefundsRejectionDoesNotAnswerTheTillsRefund() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        String refundNo = "r" + order;
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order
+                + "\",\"refundNo\":\"" + refundNo + "\",\"orderAmount\":5000}");
+        Answer refund = api.post("/payments/" + order + "/refunds?wait=10s",
+                "{\"refundNo\":\"" + refundNo + "\",\"orderAmount\":100}");
+
+        assertEquals(200, refund.status(), refund.body());
+        assertEquals("SUCCESS", refund.json().get("outcome").asText(), refund.body());
+        assertEquals(100, GatewayTestStack.sandbox().order(order).orElseThrow().refundedAmount());
     }
 
     @Test
@@ -288,6 +328,10 @@ class PaymentsApiTest {
             problem.get("errors").forEach(error -> fields.add(error.get("field").asText()));
             assertTrue(fields.contains(field), "expected " + field + " in " + answer.body());
         }
+    }
+
+    private static List<String> resultOutcomes(String order) {
+        return TOPICS.results().withKey(order).stream().map(record -> outcome(record.value())).toList();
     }
 
     private static String outcome(String result) {
