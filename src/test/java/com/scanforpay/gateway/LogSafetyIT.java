@@ -26,7 +26,7 @@ class LogSafetyIT {
     private static final List<String> SECRETS = List.of(SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
             SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.WAITING_THEN_FAILED, SandboxBarcodes.SLOW,
             SandboxBarcodes.HTTP_500, SandboxBarcodes.MALFORMED, SandboxBarcodes.BAD_SIGNATURE,
-            SandboxBarcodes.PAID_WITH_BUYER, "284447106610060500", "284447106610060501",
+            SandboxBarcodes.PAID_WITH_BUYER, SandboxBarcodes.WAITING_SLOW_QUERIES, "284447106610060500", "284447106610060501",
             GatewayTestStack.SIGN_KEY, "sandbox-sign-key", "independent-key-9d1c", "someone-elses-key",
             "till7-key-3f9a6", com.scanforpay.gateway.testing.SeveralPartners.SIGN_KEY_B,
             "till-7-key-3b9f1c");

@@ -153,7 +153,11 @@ public interface ScanForPayConfig {
         @WithDefault("500ms")
         Duration resolverTick();
 
-        /** Most payments queried per tick (concurrently, without a thread each). */
+        /**
+         * Most payments being resolved at once by one instance (queried concurrently, without a thread each). Each
+         * tick claims only as many due payments as there is room for, and does not wait for them: a slow query
+         * takes one place until it is answered (or times out), and holds back no other payment.
+         */
         @WithDefault("100")
         int resolverBatch();
     }

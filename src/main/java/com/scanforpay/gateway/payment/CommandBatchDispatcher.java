@@ -10,13 +10,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Runs one polled batch of command records: all orders at once, each order's commands one after another.
@@ -37,18 +35,16 @@ public final class CommandBatchDispatcher implements Processor {
 
     private final CamelContext camelContext;
     private final PaymentCommandParser parser;
-    private final String commandEndpoint;
-    private final String rejectEndpoint;
     private final ExecutorService dispatchThread;
-    private volatile AsyncProducer commands;
-    private volatile AsyncProducer rejections;
+    private final AsyncSender commands;
+    private final AsyncSender rejections;
 
     public CommandBatchDispatcher(CamelContext camelContext, PaymentCommandParser parser, String commandEndpoint,
             String rejectEndpoint) {
         this.camelContext = camelContext;
         this.parser = parser;
-        this.commandEndpoint = commandEndpoint;
-        this.rejectEndpoint = rejectEndpoint;
+        this.commands = new AsyncSender(camelContext, commandEndpoint);
+        this.rejections = new AsyncSender(camelContext, rejectEndpoint);
         this.dispatchThread = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "command-dispatch");
     }
 
@@ -73,13 +69,13 @@ public final class CommandBatchDispatcher implements Processor {
         for (Exchange record : records) {
             ParsedCommand parsed = parser.parse(record.getMessage().getBody(byte[].class));
             Exchange work = workFor(record, parsed);
-            AsyncProducer target = parsed instanceof Accepted ? commands() : rejections();
+            AsyncSender target = parsed instanceof Accepted ? commands : rejections;
             String order = parsed.partnerOrderNo();
             if (order == null) {
-                unordered.add(send(target, work));
+                unordered.add(target.send(work));
             } else {
-                lastOfOrder.compute(order, (key, previous) -> previous == null ? send(target, work)
-                        : previous.thenCompose(done -> send(target, work)));
+                lastOfOrder.compute(order, (key, previous) -> previous == null ? target.send(work)
+                        : previous.thenCompose(done -> target.send(work)));
             }
         }
         unordered.addAll(lastOfOrder.values());
@@ -102,42 +98,6 @@ public final class CommandBatchDispatcher implements Processor {
             }
         }
         return work;
-    }
-
-    private static CompletableFuture<Void> send(AsyncProducer target, Exchange work) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        target.process(work, doneSync -> {
-            if (work.getException() != null) {
-                done.completeExceptionally(work.getException());
-            } else {
-                done.complete(null);
-            }
-        });
-        return done;
-    }
-
-    private AsyncProducer commands() {
-        if (commands == null) {
-            commands = startProducer(commandEndpoint);
-        }
-        return commands;
-    }
-
-    private AsyncProducer rejections() {
-        if (rejections == null) {
-            rejections = startProducer(rejectEndpoint);
-        }
-        return rejections;
-    }
-
-    private AsyncProducer startProducer(String uri) {
-        try {
-            AsyncProducer producer = camelContext.getEndpoint(uri).createAsyncProducer();
-            ServiceHelper.startService(producer);
-            return producer;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create producer for " + uri, e);
-        }
     }
 
     /** A batch could not be completed: nothing of it is committed, and Kafka delivers it again. */

@@ -17,10 +17,12 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The pending-resolution flow: every tick, the payments whose next query is due (waiting for the customer,
- * inconclusive, UNKNOWN being swept, or PAYING on an instance that died) are taken from the ledger, at most a
- * batch, by one instance only (the claim pushes their next query a lease ahead, SKIP LOCKED). Each is queried
- * concurrently over the asynchronous client; no thread waits for the provider, and nothing waits in memory
- * between queries: the schedule lives in the ledger, so it survives restarts and is shared by all instances.
+ * inconclusive, UNKNOWN being swept, or PAYING on an instance that died) are taken from the ledger by one instance
+ * only (the claim pushes their next query a lease ahead, SKIP LOCKED), as many as there is room for: at most
+ * {@code resolverBatch} are being resolved by an instance at once ({@link ResolutionDispatcher}). Each is queried
+ * over the asynchronous client without waiting for the others, so a slow query holds back no other payment; no
+ * thread waits for the provider, and nothing waits in memory between queries: the schedule lives in the ledger, so
+ * it survives restarts and is shared by all instances.
  */
 @ApplicationScoped
 public class PaymentResolutionRoute extends RouteBuilder {
@@ -48,18 +50,20 @@ public class PaymentResolutionRoute extends RouteBuilder {
     @Inject
     Clock clock;
 
+    private ResolutionDispatcher dispatcher;
+
     @Override
     public void configure() {
-        // The flow's one policy, as for commands. Anything else is logged by Camel and retried by the schedule:
-        // the claim moved the payment's next query one lease ahead.
+        // The flow's one policy, as for commands. Anything else is logged (by Camel, and as a warning naming the
+        // payment) and retried by the schedule: the claim moved the payment's next query one lease ahead.
         PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
 
+        // each tick claims what there is room for and returns at once; the payments resolve concurrently
+        dispatcher = new ResolutionDispatcher(getCamelContext(), RESOLVE, config.pending().resolverBatch(),
+                room -> ledger.claimDue(room, claimLease()));
         long tick = config.pending().resolverTick().toMillis();
         from("timer:payment-resolution?period=" + tick + "&delay=" + tick).routeId("payment-resolution")
-                .process(exchange -> exchange.getMessage().setBody(ledger.claimDue(config.pending().resolverBatch(),
-                        claimLease())))
-                .split(body()).parallelProcessing()
-                    .to(RESOLVE);
+                .process(dispatcher);
 
         from(RESOLVE).routeId("resolve-payment")
                 .process(exchange -> {
@@ -141,6 +145,11 @@ public class PaymentResolutionRoute extends RouteBuilder {
         String stored = ledger.payCommand(entry.partnerOrderNo()).orElseThrow(() -> new IllegalStateException(
                 "payment " + entry.partnerOrderNo() + " has no stored pay command to send again"));
         return json.command(stored);
+    }
+
+    /** How many payments this instance is resolving now. */
+    int beingResolved() {
+        return dispatcher.beingResolved();
     }
 
     private static LedgerEntry entry(Exchange exchange) {

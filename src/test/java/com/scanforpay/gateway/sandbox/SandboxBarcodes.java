@@ -32,6 +32,10 @@ package com.scanforpay.gateway.sandbox;
  *     notification is signed correctly)</td></tr>
  * <tr><td>{@code 134000000000000008}</td><td>{@link #PAID_WITH_BUYER}</td>
  *     <td>paid at once with buyer data: buyer {@code cd****@qq.com}, buyerId {@code 208xxxxxxxxxx012}</td></tr>
+ * <tr><td>{@code 134000000000000009}</td><td>{@link #WAITING_SLOW_QUERIES}</td>
+ *     <td>pay answers code 1, status 0 (waiting) at once; the order stays waiting (no notification), and every
+ *     payQuery of it is answered (still waiting) only after {@code slowLatency}, past a client's response
+ *     timeout</td></tr>
  * </table>
  */
 public final class SandboxBarcodes {
@@ -45,6 +49,7 @@ public final class SandboxBarcodes {
     public static final String MALFORMED = "134000000000000006";
     public static final String BAD_SIGNATURE = "134000000000000007";
     public static final String PAID_WITH_BUYER = "134000000000000008";
+    public static final String WAITING_SLOW_QUERIES = "134000000000000009";
 
     /** Buyer data reported for {@link #PAID_WITH_BUYER} (already masked by the wallet, as in the provider's sample). */
     public static final String BUYER = "cd****@qq.com";
@@ -53,7 +58,7 @@ public final class SandboxBarcodes {
     /** What happens to a payment with a given barcode. */
     public enum Scenario {
         PAID, DECLINED, WAITING_THEN_PAID, WAITING_THEN_FAILED, SLOW, HTTP_500, MALFORMED, BAD_SIGNATURE,
-        PAID_WITH_BUYER;
+        PAID_WITH_BUYER, WAITING_SLOW_QUERIES;
 
         public static Scenario of(String barcode) {
             if (barcode == null) {
@@ -68,6 +73,7 @@ public final class SandboxBarcodes {
                 case SandboxBarcodes.MALFORMED -> MALFORMED;
                 case SandboxBarcodes.BAD_SIGNATURE -> BAD_SIGNATURE;
                 case SandboxBarcodes.PAID_WITH_BUYER -> PAID_WITH_BUYER;
+                case SandboxBarcodes.WAITING_SLOW_QUERIES -> WAITING_SLOW_QUERIES;
                 default -> PAID;
             };
         }
@@ -86,7 +92,8 @@ public final class SandboxBarcodes {
                 "| " + HTTP_500 + " | HTTP 500 plain text, no order created |",
                 "| " + MALFORMED + " | HTTP 200 invalid JSON body; order paid |",
                 "| " + BAD_SIGNATURE + " | paid response signed with another key; order paid |",
-                "| " + PAID_WITH_BUYER + " | paid with buyer cd****@qq.com / buyerId 208xxxxxxxxxx012 |");
+                "| " + PAID_WITH_BUYER + " | paid with buyer cd****@qq.com / buyerId 208xxxxxxxxxx012 |",
+                "| " + WAITING_SLOW_QUERIES + " | status 0, stays waiting; every query answered only after slowLatency |");
     }
 
     private SandboxBarcodes() {

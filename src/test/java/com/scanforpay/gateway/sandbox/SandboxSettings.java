@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param port                  port to bind on 127.0.0.1; {@code 0} picks a free port
  * @param partnerNo             the only {@code partnerNo} the sandbox accepts (and puts in its response headers)
  * @param signKey               the partner's sign key: requests are verified, responses and notifications signed with it
- * @param latency               delay of every answer (except {@link SandboxBarcodes#SLOW})
- * @param slowLatency           delay of the answer to a {@link SandboxBarcodes#SLOW} payment
+ * @param latency               delay of every other answer
+ * @param slowLatency           delay of the answer to a {@link SandboxBarcodes#SLOW} payment, and to a query of a
+ *                              {@link SandboxBarcodes#WAITING_SLOW_QUERIES} one
  * @param waitingResolvesAfter  how long a waiting payment (status 0) stays waiting before it is paid or failed
  * @param notifyRepeats         how many times each notification is delivered (answered {@code success}); {@code 0} = none
  * @param notifyRetryInterval   pause between two notify attempts (and between two repeats)

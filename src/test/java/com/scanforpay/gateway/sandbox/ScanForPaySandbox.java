@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -104,6 +105,8 @@ public final class ScanForPaySandbox implements AutoCloseable {
     private final Map<String, String> partnerOrderNoByOrderNo = new ConcurrentHashMap<>();
     /** refundNo → partnerOrderNo of every successful refund. */
     private final Map<String, String> refunds = new ConcurrentHashMap<>();
+    /** partnerOrderNo of every {@link SandboxBarcodes#WAITING_SLOW_QUERIES} order: its queries answer late. */
+    private final Set<String> slowQueries = ConcurrentHashMap.newKeySet();
     private final Object refundLock = new Object();
     private final List<SandboxCall> calls = new ArrayList<>();
     private final List<SandboxNotification> delivered = new ArrayList<>();
@@ -217,6 +220,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
         orders.clear();
         partnerOrderNoByOrderNo.clear();
         refunds.clear();
+        slowQueries.clear();
         synchronized (calls) {
             calls.clear();
         }
@@ -399,7 +403,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
         boolean withBuyer = scenario == Scenario.PAID_WITH_BUYER;
         int status = switch (scenario) {
             case DECLINED -> SandboxOrder.FAILED;
-            case WAITING_THEN_PAID, WAITING_THEN_FAILED -> SandboxOrder.WAITING;
+            case WAITING_THEN_PAID, WAITING_THEN_FAILED, WAITING_SLOW_QUERIES -> SandboxOrder.WAITING;
             default -> SandboxOrder.PAID;
         };
         SandboxOrder order = new SandboxOrder(partnerOrderNo, nextOrderNo(), body.storeNo(), body.orderAmount(),
@@ -420,11 +424,12 @@ public final class ScanForPaySandbox implements AutoCloseable {
                 int finalStatus = scenario == Scenario.WAITING_THEN_PAID ? SandboxOrder.PAID : SandboxOrder.FAILED;
                 later(settings.waitingResolvesAfter(), () -> resolve(order, finalStatus, gen));
                 return signed(reqMsgId, result(order));
+            case WAITING_SLOW_QUERIES:
+                slowQueries.add(partnerOrderNo);
+                return signed(reqMsgId, result(order));
             case SLOW:
                 notifyResult(order, gen);
-                return new Reply(200, APPLICATION_JSON,
-                        envelope.seal(ScanForPayEnvelope.RESPONSE, header(reqMsgId), result(order)).json(),
-                        settings.slowLatency());
+                return signed(reqMsgId, result(order), settings.slowLatency());
             case MALFORMED:
                 notifyResult(order, gen);
                 return new Reply(200, APPLICATION_JSON, malformed(reqMsgId, order), settings.latency());
@@ -546,7 +551,8 @@ public final class ScanForPaySandbox implements AutoCloseable {
         if (order == null) {
             return signed(reqMsgId, failure(CODE_ORDER_NOT_FOUND, MSG_ORDER_NOT_FOUND));
         }
-        return signed(reqMsgId, result(order));
+        return signed(reqMsgId, result(order),
+                slowQueries.contains(order.partnerOrderNo()) ? settings.slowLatency() : settings.latency());
     }
 
     // ------------------------------------------------------------------------------------------------ refund
@@ -658,8 +664,12 @@ public final class ScanForPaySandbox implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private Reply signed(String reqMsgId, Object body) {
+        return signed(reqMsgId, body, settings.latency());
+    }
+
+    private Reply signed(String reqMsgId, Object body, Duration delay) {
         return new Reply(200, APPLICATION_JSON,
-                envelope.seal(ScanForPayEnvelope.RESPONSE, header(reqMsgId), body).json(), settings.latency());
+                envelope.seal(ScanForPayEnvelope.RESPONSE, header(reqMsgId), body).json(), delay);
     }
 
     private SandboxResponseHeader header(String reqMsgId) {

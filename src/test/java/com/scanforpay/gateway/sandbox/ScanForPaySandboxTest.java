@@ -371,6 +371,30 @@ class ScanForPaySandboxTest {
     }
 
     @Test
+    void waitingSlowQueriesIsWaitingForGoodAndItsQueriesAnswerOnlyAfterTheSlowLatency() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        long paid = System.nanoTime();
+        OrderResult waiting = pay(partnerOrderNo, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100, receiver.url());
+        assertEquals(0, waiting.status());
+        assertTrue(Duration.ofNanos(System.nanoTime() - paid).compareTo(sandbox.settings().slowLatency()) < 0,
+                "the pay answer is not slow");
+
+        HttpRequest cutShort = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.QUERY_PATH))
+                .timeout(Duration.ofMillis(300))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(seal(new QueryRequest(STORE_NO, partnerOrderNo, null))))
+                .build();
+        assertThrows(HttpTimeoutException.class, () -> HTTP.send(cutShort, HttpResponse.BodyHandlers.ofByteArray()));
+
+        long asked = System.nanoTime();
+        assertEquals(0, query(partnerOrderNo, null).status(), "still waiting, long after waitingResolvesAfter");
+        assertTrue(Duration.ofNanos(System.nanoTime() - asked).compareTo(sandbox.settings().slowLatency()) >= 0,
+                "the query answered only after the slow latency");
+        assertEquals(SandboxOrder.WAITING, sandbox.order(partnerOrderNo).orElseThrow().status());
+        assertEquals(List.of(), sandbox.notificationsDelivered());
+    }
+
+    @Test
     void hundredsOfSlowRequestsAreServedConcurrently() throws Exception {
         try (ScanForPaySandbox slow = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
                 .withSlowLatency(Duration.ofSeconds(1)))) {

@@ -1,0 +1,159 @@
+package com.scanforpay.gateway.payment;
+
+import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.notify.NotifyCallbackRoute;
+import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.Notifications;
+import com.scanforpay.gateway.testing.StackTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A slow provider query holds back no other payment, and an instance never resolves more than
+ * {@code resolverBatch} payments at once. The slow payments ({@link SandboxBarcodes#WAITING_SLOW_QUERIES}) wait
+ * for good and each of their queries lasts the whole response timeout, longer here than in the other tests so
+ * that a payment held back behind them cannot be mistaken for one merely late. Without notifyUrl: queries, not
+ * notifications, settle the payments.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestStack.class)
+@TestProfile(PaymentResolutionConcurrencyTest.SlowQueries.class)
+class PaymentResolutionConcurrencyTest {
+
+    /** Below the sandbox's slow latency, so every slow query times out at it. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(4500);
+    private static final int RESOLVER_BATCH = 5;
+    /**
+     * A waiting payment whose customer confirms at once is settled by its first query: due 500 ms after the pay
+     * answer, a tick (100 ms) and a query (100 ms) later, then published (about 0.8 s from the pay command). Held
+     * back behind the slow queries, it would take most of {@link #RESPONSE_TIMEOUT}.
+     */
+    private static final Duration PROMPT = Duration.ofMillis(2500);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int AMOUNT = 2100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static class SlowQueries implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("scanforpay.notify-url", "",
+                    "scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms",
+                    "scanforpay.pending.resolver-batch", String.valueOf(RESOLVER_BATCH));
+        }
+    }
+
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
+
+    @Inject
+    PaymentResolutionRoute resolver;
+    @Inject
+    CamelContext camel;
+    @TestHTTPResource(NotifyCallbackRoute.PATH)
+    URL notifyUrl;
+
+    private final List<String> slow = new ArrayList<>();
+
+    @AfterEach
+    void settleTheSlowPayments() {
+        // notified failed, they are not queried again; the queries in flight end at the response timeout
+        for (String order : slow) {
+            Notifications.post(notifyUrl.toString(), Notifications.ofTestStack().signed(order,
+                    OrderResult.STATUS_FAILED, AMOUNT));
+        }
+        await().atMost(WAIT).until(() -> resolver.beingResolved() == 0);
+    }
+
+    @Test
+    void aPaymentTheCustomerConfirmedIsSettledPromptlyWhileOthersAreQueriedSlowly() {
+        paySlow(3);
+        await().atMost(WAIT).until(() -> slow.stream().allMatch(PaymentResolutionConcurrencyTest::queried));
+        // a slow query is in flight (at least the last one asked), as an exchange Camel tracks
+        assertTrue(resolver.beingResolved() >= 1, "being resolved: " + resolver.beingResolved());
+        assertTrue(camel.getInflightRepository().size("resolve-payment") >= 1, "no resolution in flight");
+
+        String confirmed = PaymentResolutionTest.newOrderNo();
+        long paid = System.nanoTime();
+        pay(confirmed, SandboxBarcodes.WAITING_THEN_PAID);
+        await().atMost(WAIT).until(() -> outcomes(confirmed).contains("SUCCESS/QUERY"));
+        Duration took = Duration.ofNanos(System.nanoTime() - paid);
+
+        System.out.println("Waiting-then-paid payment settled " + took.toMillis() + " ms after its pay command, "
+                + "while " + slow.size() + " queries of " + RESPONSE_TIMEOUT.toMillis() + " ms were in flight");
+        assertTrue(took.compareTo(PROMPT) < 0, "settled only after " + took.toMillis() + " ms, held back by the "
+                + "slow queries (at most " + PROMPT.toMillis() + " ms expected)");
+    }
+
+    @Test
+    void noMorePaymentsAreResolvedAtOnceThanTheResolverBatch() {
+        paySlow(RESOLVER_BATCH + 2);
+        await().atMost(WAIT).until(() -> queriedSlow() >= RESOLVER_BATCH);
+
+        // until the first slow queries time out, the places are all taken: nothing more is claimed
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            long queried = queriedSlow();
+            int beingResolved = resolver.beingResolved();
+            int inFlight = camel.getInflightRepository().size("resolve-payment");
+            assertTrue(queried <= RESOLVER_BATCH && beingResolved <= RESOLVER_BATCH && inFlight <= RESOLVER_BATCH,
+                    "at most " + RESOLVER_BATCH + " at once, but " + queried + " slow payments queried, "
+                    + beingResolved + " being resolved, " + inFlight + " in flight");
+        });
+        // then the freed places are taken by the others
+        await().atMost(WAIT).until(() -> queriedSlow() == slow.size());
+    }
+
+    private void paySlow(int count) {
+        for (int i = 0; i < count; i++) {
+            String order = PaymentResolutionTest.newOrderNo();
+            slow.add(order);
+            pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES);
+        }
+    }
+
+    private long queriedSlow() {
+        return slow.stream().filter(PaymentResolutionConcurrencyTest::queried).count();
+    }
+
+    private static boolean queried(String order) {
+        return GatewayTestStack.sandbox().calls(ScanForPaySandbox.QUERY_PATH).stream()
+                .anyMatch(call -> order.equals(call.partnerOrderNo()));
+    }
+
+    private static List<String> outcomes(String order) throws IOException {
+        List<String> outcomes = new ArrayList<>();
+        for (Received record : TOPICS.results().withKey(order)) {
+            JsonNode result = JSON.readTree(record.valueBytes());
+            outcomes.add(result.get("outcome").asText() + "/" + result.get("source").asText());
+        }
+        return outcomes;
+    }
+
+    private static void pay(String order, String barcode) {
+        TOPICS.kafka().send(COMMANDS, order, """
+                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":%d}""".formatted(order, barcode,
+                AMOUNT));
+    }
+}
