@@ -3,6 +3,7 @@ package com.scanforpay.gateway.payment;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.apache.camel.CamelContext;
@@ -70,7 +71,14 @@ final class ResolutionDispatcher implements Processor {
         PaymentLogContext.about(work, entry.partnerOrderNo());
         work.getMessage().setBody(entry);
         beingResolved.incrementAndGet();
-        resolver.send(work).whenComplete((done, failure) -> {
+        CompletableFuture<Void> resolved;
+        try {
+            resolved = resolver.send(work);
+        } catch (RuntimeException e) {
+            // not started: its place is free again (a place lost here would shrink the resolver for good)
+            resolved = CompletableFuture.failedFuture(e);
+        }
+        resolved.whenComplete((done, failure) -> {
             beingResolved.decrementAndGet();
             if (failure != null) {
                 LOG.warnf("Payment %s could not be resolved now, it is tried again when its claim lapses: %s",
