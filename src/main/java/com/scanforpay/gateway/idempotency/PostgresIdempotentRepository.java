@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 
 /**
@@ -14,7 +15,7 @@ import org.apache.camel.spi.IdempotentRepository;
  * gateway instance on the same database, so a key is processed once across instances and restarts.
  * <p>
  * A key is first CLAIMED ({@link #add}), then DONE ({@link #confirm}) or released again ({@link #remove}) when the
- * work failed. A claim older than the lease counts as abandoned (its claimer crashed before confirming) and can be
+ * work failed; Camel's idempotent consumer claims for its exchange, which alone releases that claim (migration V5). A claim older than the lease counts as abandoned (its claimer crashed before confirming) and can be
  * claimed again; the lease must therefore be longer than the work itself can take (the Kafka producer's delivery
  * timeout), so that a live claimer is never overtaken.
  * <p>
@@ -32,9 +33,11 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     // ON CONFLICT ... WHERE then changes no row, and the update count is 0. Concurrent claimers of one key are
     // serialised by the primary key (the loser waits for the winner's commit and then sees its fresh claim).
     private static final String CLAIM = """
-            INSERT INTO idempotent_keys AS k (repository_name, idempotency_key, state, claimed_at, created_at)
-            VALUES (?, ?, 'CLAIMED', now(), now())
-            ON CONFLICT (repository_name, idempotency_key) DO UPDATE SET claimed_at = now()
+            INSERT INTO idempotent_keys AS k (repository_name, idempotency_key, state, claimed_at, created_at,
+                claimed_by)
+            VALUES (?, ?, 'CLAIMED', now(), now(), ?)
+            ON CONFLICT (repository_name, idempotency_key) DO UPDATE SET claimed_at = now(),
+                claimed_by = EXCLUDED.claimed_by
             WHERE k.state = 'CLAIMED' AND k.claimed_at < now() - ? * interval '1 millisecond'""";
 
     // Marks the key done. An upsert on purpose: the work has been done, so the key must end up DONE even if its
@@ -50,6 +53,9 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     private static final String RELEASE = """
             DELETE FROM idempotent_keys
             WHERE repository_name = ? AND idempotency_key = ? AND state = 'CLAIMED'""";
+
+    // Releases the caller's own claim only: one taken over meanwhile (the caller stalled past the lease) stays.
+    private static final String RELEASE_OWN = RELEASE + " AND claimed_by = ?";
 
     private static final String STATE = """
             SELECT state FROM idempotent_keys WHERE repository_name = ? AND idempotency_key = ?""";
@@ -96,8 +102,21 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
      */
     @Override
     public boolean add(String key) {
+        return claim(key, null);
+    }
+
+    /** As {@link #add(String)}, the claim held by {@code exchange}: only it releases the claim again. */
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        return claim(key, exchange.getExchangeId());
+    }
+
+    private boolean claim(String key, String owner) {
         checkKey(key);
-        return update("claim", key, CLAIM, statement -> statement.setLong(3, claimLease.toMillis())) > 0;
+        return update("claim", key, CLAIM, statement -> {
+            statement.setString(3, owner);
+            statement.setLong(4, claimLease.toMillis());
+        }) > 0;
     }
 
     /** Marks the key DONE: true if this changed it (it was claimed, or absent), false if it was DONE already. */
@@ -112,6 +131,16 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     public boolean remove(String key) {
         checkKey(key);
         return update("release", key, RELEASE, statement -> { }) > 0;
+    }
+
+    /**
+     * Releases the claim {@code exchange} holds (its work failed): true if it was deleted; false if the key is DONE
+     * or its claim is someone else's now (taken over after the lease), which then stays.
+     */
+    @Override
+    public boolean remove(Exchange exchange, String key) {
+        checkKey(key);
+        return update("release", key, RELEASE_OWN, statement -> statement.setString(3, exchange.getExchangeId())) > 0;
     }
 
     /** Whether the key is known, CLAIMED or DONE. */

@@ -23,6 +23,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.flywaydb.core.Flyway;
 import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +40,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class PostgresIdempotentRepositoryTest {
 
     private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final CamelContext CAMEL = new DefaultCamelContext();
 
     // Flyway logs every connection's full JDBC URL at INFO; the test output needs none of it. Strong reference:
     // the log manager keeps loggers weakly.
@@ -118,6 +123,25 @@ class PostgresIdempotentRepositoryTest {
         assertFalse(repository.remove(order), "a failing duplicate never removes a DONE key");
         assertEquals(KeyState.DONE, repository.state(order));
         assertFalse(repository.remove("p-0007|PAY|SUCCESS"), "nothing to remove");
+    }
+
+    @Test
+    void anOvertakenClaimerCannotReleaseTheClaimThatTookItsPlace() {
+        PostgresIdempotentRepository repository = newRepository(LEASE);
+        String order = "p-0008|PAY|SUCCESS";
+        Exchange stalled = new DefaultExchange(CAMEL);
+        Exchange takeover = new DefaultExchange(CAMEL);
+
+        assertTrue(repository.add(stalled, order));
+        backdateClaim(repository, order, LEASE.plusMinutes(1)); // it stalled past the lease
+        assertTrue(repository.add(takeover, order), "taken over");
+
+        assertFalse(repository.remove(stalled, order), "the late failure of the overtaken claimer");
+        assertEquals(KeyState.CLAIMED, repository.state(order), "the new claim stays");
+        assertFalse(repository.add(new DefaultExchange(CAMEL), order), "and still keeps a third claimer out");
+
+        assertTrue(repository.remove(takeover, order), "its holder releases it");
+        assertEquals(KeyState.ABSENT, repository.state(order));
     }
 
     @Test
