@@ -43,9 +43,9 @@ public class PaymentLedger {
             VALUES (?, ?, ?, ?, ?, 'PAYING', 1, now() + ? * interval '1 millisecond',
                 now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond', ?)
             ON CONFLICT (partner_order_no) DO NOTHING
-            RETURNING *""";
+            RETURNING *, now() AS read_at""";
 
-    private static final String FIND_PAYMENT = "SELECT * FROM payments WHERE partner_order_no = ?";
+    private static final String FIND_PAYMENT = "SELECT *, now() AS read_at FROM payments WHERE partner_order_no = ?";
 
     // A NULL next check (no duration bound) clears the schedule: now() + NULL is NULL.
     private static final String MOVE = """
@@ -73,7 +73,7 @@ public class PaymentLedger {
                 ORDER BY next_check_at
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED)
-            RETURNING *""";
+            RETURNING *, now() AS read_at""";
 
     private static final String COUNT_UNRESOLVED = """
             SELECT state, count(*) FROM payments
@@ -452,7 +452,8 @@ public class PaymentLedger {
                 PaymentState.valueOf(row.getString("state")), row.getString("provider_order_no"),
                 row.getInt("pay_attempts"), row.getInt("queries"), row.getString("last_reason"),
                 row.getString("final_result"), row.getLong("refunded_amount"), instant(row, "next_check_at"),
-                instant(row, "deadline_at"), instant(row, "sweep_until"), instant(row, "created_at"));
+                instant(row, "deadline_at"), instant(row, "sweep_until"), instant(row, "created_at"),
+                instant(row, "read_at"));
     }
 
     private static RefundEntry refund(ResultSet row) throws SQLException {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -30,6 +31,8 @@ public class PaymentResolutionRoute extends RouteBuilder {
     private static final String RESOLVE = "direct:resolve-payment";
     private static final String ENTRY = "scanforpay.ledgerEntry";
     private static final String PARTNER = "scanforpay.partner";
+    /** How far the database's clock, which the payment's deadlines are on, is ahead of this instance's. */
+    private static final String DATABASE_CLOCK_OFFSET = "scanforpay.databaseClockOffset";
     /** Exchange property: the pay command sent again, when it was. */
     private static final String RESENT = "scanforpay.paySentAgain";
 
@@ -69,6 +72,7 @@ public class PaymentResolutionRoute extends RouteBuilder {
                 .process(exchange -> {
                     LedgerEntry entry = exchange.getMessage().getBody(LedgerEntry.class);
                     exchange.setProperty(ENTRY, entry);
+                    exchange.setProperty(DATABASE_CLOCK_OFFSET, Duration.between(clock.instant(), entry.readAt()));
                     PaymentLogContext.about(exchange, entry.partnerOrderNo());
                 })
                 .choice()
@@ -122,7 +126,9 @@ public class PaymentResolutionRoute extends RouteBuilder {
 
     private void applyQueryAnswer(Exchange exchange) {
         LedgerEntry entry = entry(exchange);
-        Step step = machine.afterQuery(entry, exchange.getMessage().getBody(ProviderReply.class), clock.instant());
+        // the deadline is the database's (set by its now()): compared on its clock, whatever this host's says
+        Instant databaseNow = clock.instant().plus(exchange.getProperty(DATABASE_CLOCK_OFFSET, Duration.class));
+        Step step = machine.afterQuery(entry, exchange.getMessage().getBody(ProviderReply.class), databaseNow);
         if (step.resendPay()) {
             exchange.getMessage().setBody(null);
             // read before the move: once the payment moves on, the stored command may be cleared

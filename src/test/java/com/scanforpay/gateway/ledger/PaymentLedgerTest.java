@@ -94,10 +94,13 @@ class PaymentLedgerTest {
         assertEquals(entry.createdAt().plus(FIRST_CHECK), entry.nextCheckAt(), "all from one now()");
         assertEquals(entry.createdAt().plus(DEADLINE), entry.deadlineAt());
         assertEquals(entry.createdAt().plus(SWEEP), entry.sweepUntil());
+        assertEquals(entry.createdAt(), entry.readAt(), "read in the same statement");
 
         Admission repeat = ledger.admitPayment(order, STORE, PARTNER, 2100, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
-        assertEquals(entry, assertInstanceOf(Admission.Existing.class, repeat).entry(), "unchanged by the repeat");
-        assertEquals(entry, ledger.find(order).orElseThrow());
+        LedgerEntry again = assertInstanceOf(Admission.Existing.class, repeat).entry();
+        assertEquals(row(entry), row(again), "unchanged by the repeat");
+        assertTrue(again.readAt().isAfter(entry.readAt()), "read again later, on the database's clock");
+        assertEquals(row(entry), row(ledger.find(order).orElseThrow()));
         assertTrue(ledger.find(orderNo()).isEmpty());
     }
 
@@ -631,5 +634,13 @@ class PaymentLedgerTest {
         assertNotNull(ledger.find(order).orElseThrow().nextCheckAt(), "another state's result confirms nothing");
         ledger.confirmPublished(order, PaymentState.SUCCESS);
         assertNull(ledger.find(order).orElseThrow().nextCheckAt());
+    }
+
+    /** The entry's row, without the time it was read at. */
+    private static LedgerEntry row(LedgerEntry e) {
+        return new LedgerEntry(e.partnerOrderNo(), e.storeNo(), e.partnerNo(), e.orderAmount(),
+                e.barcodeFingerprint(), e.state(), e.providerOrderNo(), e.payAttempts(), e.queries(), e.lastReason(),
+                e.finalResult(), e.refundedAmount(), e.nextCheckAt(), e.deadlineAt(), e.sweepUntil(), e.createdAt(),
+                null);
     }
 }

@@ -34,6 +34,7 @@ class PaymentStateMachineTest {
     private static final String PARTNER_ORDER_NO = "P-20250301-0001";
     private static final String PROVIDER_ORDER_NO = "SFP-9001";
     private static final String STORE_NO = "S001";
+    private static final String PARTNER_NO = "10001";
     private static final int AMOUNT = 1250;
     private static final String REQ_MSG_ID = "req-42";
 
@@ -134,20 +135,22 @@ class PaymentStateMachineTest {
     }
 
     private static LedgerEntry entryCreated(Instant createdAt, PaymentState state, int payAttempts, int queries) {
-        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, "10001", AMOUNT, "fingerprint", state, null, payAttempts, queries,
-                null, null, 0, NOW, createdAt.plus(TIMING.deadline()), createdAt.plus(TIMING.sweepDuration()),
-                createdAt);
+        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, PARTNER_NO, AMOUNT, "fingerprint", state, null,
+                payAttempts, queries, null, null, 0, NOW, createdAt.plus(TIMING.deadline()),
+                createdAt.plus(TIMING.sweepDuration()), createdAt, NOW);
     }
 
     private static LedgerEntry withSweepUntil(LedgerEntry e, Instant sweepUntil) {
-        return new LedgerEntry(e.partnerOrderNo(), e.storeNo(), e.partnerNo(), e.orderAmount(), e.barcodeFingerprint(), e.state(),
-                e.providerOrderNo(), e.payAttempts(), e.queries(), e.lastReason(), e.finalResult(),
-                e.refundedAmount(), e.nextCheckAt(), e.deadlineAt(), sweepUntil, e.createdAt());
+        return new LedgerEntry(e.partnerOrderNo(), e.storeNo(), e.partnerNo(), e.orderAmount(),
+                e.barcodeFingerprint(), e.state(), e.providerOrderNo(), e.payAttempts(), e.queries(), e.lastReason(),
+                e.finalResult(), e.refundedAmount(), e.nextCheckAt(), e.deadlineAt(), sweepUntil, e.createdAt(),
+                e.readAt());
     }
 
     private static LedgerEntry settledWith(PaymentState state, String finalResult) {
-        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, "10001", AMOUNT, "fingerprint", state, PROVIDER_ORDER_NO, 1, 0,
-                null, finalResult, 0, null, NOW, NOW.plus(TIMING.sweepDuration()), NOW.minusSeconds(20));
+        return new LedgerEntry(PARTNER_ORDER_NO, STORE_NO, PARTNER_NO, AMOUNT, "fingerprint", state,
+                PROVIDER_ORDER_NO, 1, 0, null, finalResult, 0, null, NOW, NOW.plus(TIMING.sweepDuration()),
+                NOW.minusSeconds(20), NOW);
     }
 
     private static Set<PaymentState> unresolvedAnd(PaymentState extra) {

@@ -161,6 +161,6 @@ class ResolutionDispatcherTest {
 
     private static LedgerEntry entry(String order) {
         return new LedgerEntry(order, "100010000000002", "10001", 2100, "fingerprint", PaymentState.PENDING, null, 1,
-                0, null, null, 0, null, null, null, null);
+                0, null, null, 0, null, null, null, null, null);
     }
 }
