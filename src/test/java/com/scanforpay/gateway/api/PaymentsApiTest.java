@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.api.ApiClient.Answer;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.notify.NotifyCallbackRoute;
+import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -131,23 +134,27 @@ class PaymentsApiTest {
     @Test
     void anotherCommandsRejectionDoesNotAnswerAWaitingPayment() {
         String order = newOrderNo();
+        // the customer is confirming (the sandbox keeps it waiting): the test decides when it is paid
         CompletableFuture<Answer> till = api.postAsync("/payments?wait=20s",
-                ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+                ApiClient.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100));
         await("the payment in the ledger").atMost(Duration.ofSeconds(10))
                 .until(() -> api.get("/payments/" + order).status() == 200);
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID,
-                2500));
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, ApiClient.pay(order,
+                SandboxBarcodes.WAITING_SLOW_QUERIES, 2500));
+        await("the other command's rejection").atMost(Duration.ofSeconds(10))
+                .until(() -> resultOutcomes(order).contains("REJECTED"));
+        // paid: its SUCCESS follows the rejection on the order's partition, as the till's waiter reads it
+        assertEquals(200, Notifications.post(base.toString().replaceAll("/$", "") + NotifyCallbackRoute.PATH,
+                Notifications.ofTestStack().signed(order, OrderResult.STATUS_PAID, 2100)).statusCode());
 
         Answer answer = till.join();
         assertEquals(200, answer.status(), answer.body());
         assertEquals("SUCCESS", answer.json().get("outcome").asText(), answer.body());
         assertEquals(2100, answer.json().get("orderAmount").asInt());
         TOPICS.results().awaitCaughtUp();
-        List<String> outcomes = resultOutcomes(order);
-        assertEquals(List.of("PENDING", "REJECTED", "SUCCESS"), outcomes,
-                "the rejection was published while the till was waiting");
-        assertProblem(api.post("/payments?wait=1s", ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2500)),
-                409, "orderAmount");
+        assertEquals(List.of("PENDING", "REJECTED", "SUCCESS"), resultOutcomes(order));
+        assertProblem(api.post("/payments?wait=1s", ApiClient.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES,
+                2500)), 409, "orderAmount");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
 
