@@ -10,11 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.localstack.LocalPostgres;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
-import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -224,7 +224,7 @@ class PackagedGatewayIT {
             // mid-call, is settled by a query
             await("the slow payment's result").atMost(Duration.ofSeconds(60))
                     .until(() -> !TOPICS.results().withKey(slow).isEmpty());
-            assertEquals("SUCCESS", parsedResults(slow).get(0).get("outcome").asText());
+            assertEquals("SUCCESS", TOPICS.results().jsonWithKey(slow).get(0).get("outcome").asText());
             await("batch committed after the restart").atMost(Duration.ofSeconds(30))
                     .until(() -> committed(topic).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 101);
         }
@@ -285,7 +285,7 @@ class PackagedGatewayIT {
     private static final List<String> FINAL = List.of("SUCCESS", "FAILED", "REFUNDED", "REJECTED", "UNKNOWN");
 
     private static List<String> outcomes(String order) {
-        return parsedResults(order).stream().map(result -> result.get("outcome").asText()).toList();
+        return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 
     private static String newCommandsTopic(int partitions) {
@@ -299,27 +299,13 @@ class PackagedGatewayIT {
     }
 
     private static void pay(String topic, String order, String barcode) {
-        TOPICS.kafka().send(topic, order, """
-                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":2100,"orderTitle":"IT"}"""
-                .formatted(order, barcode));
+        TOPICS.kafka().send(topic, order, Commands.pay(order, barcode, 2100));
     }
 
     private static List<JsonNode> awaitResults(String order, int atLeast) {
         await("results for " + order).atMost(Duration.ofSeconds(30))
                 .until(() -> TOPICS.results().withKey(order).size() >= atLeast);
-        return parsedResults(order);
-    }
-
-    private static List<JsonNode> parsedResults(String order) {
-        List<JsonNode> parsed = new ArrayList<>();
-        for (Received received : TOPICS.results().withKey(order)) {
-            try {
-                parsed.add(JSON.readTree(received.value()));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return parsed;
+        return TOPICS.results().jsonWithKey(order);
     }
 
     /** How many of these orders' PAY results with this outcome the gateway has recorded as published. */

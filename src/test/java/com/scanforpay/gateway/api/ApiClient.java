@@ -64,9 +64,4 @@ final class ApiClient {
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(response -> new Answer(response.statusCode(), response.body(), response));
     }
-
-    static String pay(String order, String barcode, int amount) {
-        return "{\"partnerOrderNo\":\"" + order + "\",\"barcode\":\"" + barcode + "\",\"orderAmount\":" + amount
-                + ",\"orderTitle\":\"Coffee\"}";
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.scanforpay.gateway.api.ApiClient.Answer;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -35,7 +36,7 @@ class ApiKeysTest {
     @Test
     void withoutTheRightKeyIs401AndWithItThePaymentGoesThrough() {
         String order = PaymentsApiTest.newOrderNo();
-        String body = ApiClient.pay(order, SandboxBarcodes.PAID, 2100);
+        String body = Commands.pay(order, SandboxBarcodes.PAID, 2100);
 
         Answer none = new ApiClient(base.toString(), null).post("/payments?wait=10s", body);
         PaymentsApiTest.assertProblem(none, 401, null);

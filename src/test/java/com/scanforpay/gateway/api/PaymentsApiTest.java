@@ -9,6 +9,7 @@ import com.scanforpay.gateway.api.ApiClient.Answer;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.StackTopics;
@@ -47,7 +48,7 @@ class PaymentsApiTest {
     @Test
     void paidBarcodeAnswers200WithTheResultInsideTheWait() {
         String order = newOrderNo();
-        Answer answer = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+        Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertEquals(200, answer.status(), answer.body());
         assertEquals("application/json", answer.header("Content-Type"));
@@ -68,7 +69,7 @@ class PaymentsApiTest {
     @Test
     void withoutWaitAnswers202AtOnceAndGetShowsTheFinalStateLater() {
         String order = newOrderNo();
-        Answer answer = api.post("/payments", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+        Answer answer = api.post("/payments", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertEquals(202, answer.status(), answer.body());
         assertEquals("/payments/" + order, answer.header("Location"));
@@ -82,19 +83,19 @@ class PaymentsApiTest {
     void waitingThenPaidIs202AfterAShortWaitAnd200AfterALongerOne() {
         String order = newOrderNo();
         Answer shortWait = api.post("/payments?wait=100ms",
-                ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+                Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
         assertEquals(202, shortWait.status(), shortWait.body());
         assertEquals("/payments/" + order, shortWait.header("Location"));
 
         // the same request again, waiting longer: answered from the same payment, never paid twice
         Answer longWait = api.post("/payments?wait=15s",
-                ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+                Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
         assertEquals(200, longWait.status(), longWait.body());
         assertEquals("SUCCESS", longWait.json().get("outcome").asText());
         assertEquals(order, longWait.json().get("partnerOrderNo").asText());
 
         String other = newOrderNo();
-        Answer fresh = api.post("/payments?wait=PT15S", ApiClient.pay(other, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        Answer fresh = api.post("/payments?wait=PT15S", Commands.pay(other, SandboxBarcodes.WAITING_THEN_PAID, 2100));
         assertEquals(200, fresh.status(), fresh.body());
         assertEquals("SUCCESS", fresh.json().get("outcome").asText());
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
@@ -104,8 +105,8 @@ class PaymentsApiTest {
     @Test
     void sameRequestTwiceChargesOnceAndAnswersTheExistingState() {
         String order = newOrderNo();
-        Answer first = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
-        Answer second = api.post("/payments", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+        Answer first = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
+        Answer second = api.post("/payments", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertEquals(200, first.status(), first.body());
         assertEquals(200, second.status(), second.body());
@@ -117,11 +118,11 @@ class PaymentsApiTest {
     @Test
     void sameOrderWithAnotherAmountOrBarcodeIs409() {
         String order = newOrderNo();
-        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
-        Answer amount = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2500));
+        Answer amount = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2500));
         assertProblem(amount, 409, "orderAmount");
-        Answer barcode = api.post("/payments", ApiClient.pay(order, "284447106610060509", 2100));
+        Answer barcode = api.post("/payments", Commands.pay(order, "284447106610060509", 2100));
         assertProblem(barcode, 409, "barcode");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
@@ -136,10 +137,10 @@ class PaymentsApiTest {
         String order = newOrderNo();
         // the customer is confirming (the sandbox keeps it waiting): the test decides when it is paid
         CompletableFuture<Answer> till = api.postAsync("/payments?wait=20s",
-                ApiClient.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100));
+                Commands.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100));
         await("the payment in the ledger").atMost(Duration.ofSeconds(10))
                 .until(() -> api.get("/payments/" + order).status() == 200);
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, ApiClient.pay(order,
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order,
                 SandboxBarcodes.WAITING_SLOW_QUERIES, 2500));
         await("the other command's rejection").atMost(Duration.ofSeconds(10))
                 .until(() -> resultOutcomes(order).contains("REJECTED"));
@@ -153,7 +154,7 @@ class PaymentsApiTest {
         assertEquals(2100, answer.json().get("orderAmount").asInt());
         TOPICS.results().awaitCaughtUp();
         assertEquals(List.of("PENDING", "REJECTED", "SUCCESS"), resultOutcomes(order));
-        assertProblem(api.post("/payments?wait=1s", ApiClient.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES,
+        assertProblem(api.post("/payments?wait=1s", Commands.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES,
                 2500)), 409, "orderAmount");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
@@ -164,7 +165,7 @@ class PaymentsApiTest {
         String order = newOrderNo();
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, "{\"partnerOrderNo\":\"" + order
                 + "\",\"orderAmount\":2100}");
-        Answer answer = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100));
+        Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertEquals(200, answer.status(), answer.body());
         assertEquals("SUCCESS", answer.json().get("outcome").asText(), answer.body());
@@ -175,9 +176,9 @@ class PaymentsApiTest {
     @Test
     void losingTheRaceForAnOrderNumberIs409() {
         String order = newOrderNo();
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID,
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID,
                 2500));
-        Answer answer = api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
 
         assertProblem(answer, 409, "orderAmount");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
@@ -187,7 +188,7 @@ class PaymentsApiTest {
     @Test
     void anotherRefundsRejectionDoesNotAnswerTheTillsRefund() {
         String order = newOrderNo();
-        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
         String refundNo = "r" + order;
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order
                 + "\",\"refundNo\":\"" + refundNo + "\",\"orderAmount\":5000}");
@@ -212,14 +213,14 @@ class PaymentsApiTest {
         assertProblem(api.post("/payments", ""), 400, "$");
         assertProblem(api.post("/payments", "{\"partnerOrderNo\":\"" + order + "\",\"orderAmount\":2100}"), 400,
                 "barcode");
-        assertProblem(api.post("/payments", ApiClient.pay(order, SandboxBarcodes.PAID, -5)), 400, "orderAmount");
+        assertProblem(api.post("/payments", Commands.pay(order, SandboxBarcodes.PAID, -5)), 400, "orderAmount");
         assertProblem(api.post("/payments", "{\"partnerOrderNo\":\"" + order + "\",\"barcode\":\"12ab\","
                 + "\"orderAmount\":\"lots\"}"), 400, "barcode");
         assertProblem(api.post("/payments", "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}"), 400,
                 "type");
         assertProblem(api.post("/payments", "{\"type\":\"NOPE\",\"partnerOrderNo\":\"" + order + "\"}"), 400,
                 "type");
-        assertProblem(api.post("/payments?wait=soon", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)), 400,
+        assertProblem(api.post("/payments?wait=soon", Commands.pay(order, SandboxBarcodes.PAID, 2100)), 400,
                 "wait");
         // nothing of these reached the ledger
         assertProblem(api.get("/payments/" + order), 404, null);
@@ -233,7 +234,7 @@ class PaymentsApiTest {
         for (int i = 0; i < 200; i++) {
             String order = newOrderNo();
             orders.add(order);
-            answers.add(api.postAsync("/payments?wait=20s", ApiClient.pay(order, SandboxBarcodes.PAID, 100 + i)));
+            answers.add(api.postAsync("/payments?wait=20s", Commands.pay(order, SandboxBarcodes.PAID, 100 + i)));
         }
         for (int i = 0; i < orders.size(); i++) {
             Answer answer = answers.get(i).join();
@@ -247,7 +248,7 @@ class PaymentsApiTest {
     @Test
     void refundWithWaitIs200AndARefundBeyondThePaidAmountIsRejected() {
         String order = newOrderNo();
-        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
         String refundNo = "r" + order;
         Answer refund = api.post("/payments/" + order + "/refunds?wait=10s",
@@ -278,7 +279,7 @@ class PaymentsApiTest {
     @Test
     void aRefundTakenWithoutWaitingIsFollowedAtItsLocation() {
         String order = newOrderNo();
-        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
         String refundNo = "r" + order;
 
         Answer taken = api.post("/payments/" + order + "/refunds", "{\"refundNo\":\"" + refundNo
@@ -301,7 +302,7 @@ class PaymentsApiTest {
     @Test
     void refreshAsksTheProvider() {
         String order = newOrderNo();
-        assertEquals(200, api.post("/payments?wait=10s", ApiClient.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
         Answer refreshed = api.get("/payments/" + order + "?refresh=true");
         assertEquals(200, refreshed.status(), refreshed.body());
@@ -338,15 +339,7 @@ class PaymentsApiTest {
     }
 
     private static List<String> resultOutcomes(String order) {
-        return TOPICS.results().withKey(order).stream().map(record -> outcome(record.value())).toList();
-    }
-
-    private static String outcome(String result) {
-        try {
-            return ApiClient.JSON.readTree(result).get("outcome").asText();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("not a result: " + result, e);
-        }
+        return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 
     static String newOrderNo() {

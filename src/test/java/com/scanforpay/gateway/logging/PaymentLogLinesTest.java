@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
-import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -34,8 +32,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @QuarkusTest
 @QuarkusTestResource(GatewayTestStack.class)
 class PaymentLogLinesTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final StackTopics TOPICS = new StackTopics();
@@ -70,7 +66,7 @@ class PaymentLogLinesTest {
     }
 
     @Test
-    void everyLineAboutAPaymentNamesItsOrderAndTheRequest() throws IOException {
+    void everyLineAboutAPaymentNamesItsOrderAndTheRequest() {
         String order = "log" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
         // waiting, then paid: the pay call, PENDING, the resolver's query and SUCCESS, on different threads
         send(order, SandboxBarcodes.WAITING_THEN_PAID, 2100);
@@ -88,8 +84,8 @@ class PaymentLogLinesTest {
         assertTrue(aboutTheOrder.stream().anyMatch(record -> record.getFormattedMessage().startsWith("PAY " + order
                 + " refused")), "the refusal is among them");
 
-        JsonNode success = results(order).stream().filter(result -> "SUCCESS".equals(result.get("outcome").asText()))
-                .findFirst().orElseThrow();
+        JsonNode success = TOPICS.results().jsonWithKey(order).stream()
+                .filter(result -> "SUCCESS".equals(result.get("outcome").asText())).findFirst().orElseThrow();
         String queryRequest = success.get("reqMsgId").asText();
         assertFalse(queryRequest.isEmpty());
         assertTrue(aboutTheOrder.stream().anyMatch(record -> record.getFormattedMessage().contains("SUCCESS")
@@ -98,22 +94,10 @@ class PaymentLogLinesTest {
     }
 
     private static void send(String order, String barcode, int amount) {
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
-                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":%d}""".formatted(order, barcode,
-                amount));
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, barcode, amount));
     }
 
     private static List<String> outcomes(String order) {
-        return results(order).stream().map(result -> result.get("outcome").asText()).toList();
-    }
-
-    private static List<JsonNode> results(String order) {
-        return TOPICS.results().withKey(order).stream().map(Received::value).map(value -> {
-            try {
-                return JSON.readTree(value);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 }

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
-import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.Notifications;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -20,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
-import java.io.IOException;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @QuarkusTestResource(GatewayTestStack.class)
 class NotifyCallbackTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Notifications NOTIFY = Notifications.ofTestStack();
 
     @TestHTTPResource(NotifyCallbackRoute.PATH)
@@ -115,7 +111,7 @@ class NotifyCallbackTest {
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TOPICS.results().withKey(order).size() >= 2);
-        List<String> outcomes = resultsOf(order).stream().map(result -> result.get("outcome").asText()).toList();
+        List<String> outcomes = outcomesOf(order);
         assertEquals(List.of("SUCCESS", "REFUNDED"), outcomes);
     }
 
@@ -188,7 +184,7 @@ class NotifyCallbackTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(order).orElseThrow().state().isFinal());
         assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state(), "never marked paid");
         TOPICS.results().awaitCaughtUp();
-        List<String> outcomes = resultsOf(order).stream().map(r -> r.get("outcome").asText()).toList();
+        List<String> outcomes = outcomesOf(order);
         assertEquals(List.of("PENDING", "FAILED"), outcomes);
         String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
         assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"amount_mismatch\"}"), "counted");
@@ -202,7 +198,7 @@ class NotifyCallbackTest {
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
         await().atMost(Duration.ofSeconds(30)).until(() -> TOPICS.results().withKey(order).stream()
                 .anyMatch(record -> record.value().contains("\"outcome\":\"REFUNDED\"")));
-        List<String> outcomes = new ArrayList<>(resultsOf(order).stream().map(r -> r.get("outcome").asText()).toList());
+        List<String> outcomes = new ArrayList<>(outcomesOf(order));
         assertEquals("REFUNDED", outcomes.remove(outcomes.size() - 1));
         assertEquals(List.of(expected), outcomes);
     }
@@ -212,13 +208,13 @@ class NotifyCallbackTest {
         assertTrue(answer.body().contains(reason), answer.body());
     }
 
-    private List<JsonNode> resultsOf(String order) throws IOException {
-        List<JsonNode> parsed = new ArrayList<>();
+    private List<JsonNode> resultsOf(String order) {
         await().atMost(Duration.ofSeconds(30)).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        for (Received record : TOPICS.results().withKey(order)) {
-            parsed.add(JSON.readTree(record.valueBytes()));
-        }
-        return parsed;
+        return TOPICS.results().jsonWithKey(order);
+    }
+
+    private List<String> outcomesOf(String order) {
+        return resultsOf(order).stream().map(result -> result.get("outcome").asText()).toList();
     }
 
     private HttpResponse<String> post(byte[] body) {

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.testing.GatewayTestStack;
@@ -24,7 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestProfile(WithoutNotifyUrl.class)
 class PaymentCommandFlowTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RESULT_WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -84,7 +81,7 @@ class PaymentCommandFlowTest {
         pay(order, SandboxBarcodes.WAITING_THEN_PAID, 500);
 
         await().atMost(RESULT_WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        JsonNode result = JSON.readTree(TOPICS.results().withKey(order).get(0).valueBytes()); // then resolved: PaymentResolutionTest
+        JsonNode result = TOPICS.results().jsonWithKey(order).get(0); // then resolved: PaymentResolutionTest
         assertEquals("PENDING", result.get("outcome").asText());
         assertEquals(0, result.get("status").asInt());
     }
@@ -100,7 +97,7 @@ class PaymentCommandFlowTest {
         }
         for (String order : orders) {
             await().atMost(RESULT_WAIT).until(() -> TOPICS.results().withKey(order).size() >= 2);
-            List<JsonNode> events = parsed(TOPICS.results().withKey(order));
+            List<JsonNode> events = TOPICS.results().jsonWithKey(order);
             assertEquals(2, events.size(), order);
             assertEquals("PAY", events.get(0).get("type").asText());
             assertEquals("SUCCESS", events.get(0).get("outcome").asText());
@@ -122,7 +119,7 @@ class PaymentCommandFlowTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "300 payments took " + took);
         for (String order : orders) {
-            assertEquals("SUCCESS", parsed(TOPICS.results().withKey(order)).get(0).get("outcome").asText());
+            assertEquals("SUCCESS", TOPICS.results().jsonWithKey(order).get(0).get("outcome").asText());
         }
     }
 
@@ -191,19 +188,11 @@ class PaymentCommandFlowTest {
 
     private JsonNode singleResult(String order) throws Exception {
         await().atMost(RESULT_WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        List<Received> records = TOPICS.results().withKey(order);
-        assertEquals(1, records.size(), "exactly one result for " + order);
-        JsonNode result = JSON.readTree(records.get(0).valueBytes());
+        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+        assertEquals(1, results.size(), "exactly one result for " + order);
+        JsonNode result = results.get(0);
         assertEquals(order, result.get("partnerOrderNo").asText());
         return result;
-    }
-
-    private static List<JsonNode> parsed(List<Received> records) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (Received record : records) {
-            nodes.add(JSON.readTree(record.valueBytes()));
-        }
-        return nodes;
     }
 
     private static void pay(String order, String barcode, int amount) {

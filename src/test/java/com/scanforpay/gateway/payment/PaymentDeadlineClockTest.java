@@ -5,10 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
-import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,8 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,8 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @QuarkusTestResource(GatewayTestStack.class)
 @TestProfile(PaymentDeadlineClockTest.ClockAMinuteAhead.class)
 class PaymentDeadlineClockTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** This instance's clock a minute ahead of the database's (the deadline is 6 s); queries settle payments. */
     public static class ClockAMinuteAhead implements QuarkusTestProfile {
@@ -75,9 +70,7 @@ class PaymentDeadlineClockTest {
     void theDeadlineIsTheDatabasesNotThisInstancesClockAhead() {
         String order = PaymentResolutionTest.newOrderNo();
         long sent = System.nanoTime();
-        TOPICS.kafka().send(COMMANDS, order, """
-                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
-                SandboxBarcodes.HTTP_500));
+        TOPICS.kafka().send(COMMANDS, order, Commands.pay(order, SandboxBarcodes.HTTP_500, 2100));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !outcomes(order).isEmpty());
         Duration took = Duration.ofNanos(System.nanoTime() - sent);
@@ -88,14 +81,6 @@ class PaymentDeadlineClockTest {
     }
 
     private static List<String> outcomes(String order) {
-        return TOPICS.results().withKey(order).stream().map(PaymentDeadlineClockTest::outcome).toList();
-    }
-
-    private static String outcome(Received record) {
-        try {
-            return JSON.readTree(record.valueBytes()).get("outcome").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 }

@@ -4,14 +4,12 @@ import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
-import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +51,6 @@ class PaymentResolutionConcurrencyTest {
     private static final Duration PROMPT = Duration.ofMillis(2500);
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int AMOUNT = 2100;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static class SlowQueries implements QuarkusTestProfile {
         @Override
@@ -142,18 +138,11 @@ class PaymentResolutionConcurrencyTest {
                 .anyMatch(call -> order.equals(call.partnerOrderNo()));
     }
 
-    private static List<String> outcomes(String order) throws IOException {
-        List<String> outcomes = new ArrayList<>();
-        for (Received record : TOPICS.results().withKey(order)) {
-            JsonNode result = JSON.readTree(record.valueBytes());
-            outcomes.add(result.get("outcome").asText() + "/" + result.get("source").asText());
-        }
-        return outcomes;
+    private static List<String> outcomes(String order) {
+        return TOPICS.results().fieldsWithKey(order, "outcome", "source");
     }
 
     private static void pay(String order, String barcode) {
-        TOPICS.kafka().send(COMMANDS, order, """
-                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":%d}""".formatted(order, barcode,
-                AMOUNT));
+        TOPICS.kafka().send(COMMANDS, order, Commands.pay(order, barcode, AMOUNT));
     }
 }

@@ -15,10 +15,10 @@ import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
-import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -26,12 +26,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -244,27 +242,18 @@ class PaymentResolutionTest {
                 .filter(call -> order.equals(call.partnerOrderNo())).count();
     }
 
-    private static List<String> awaitOutcomes(String order, int count) throws IOException {
-        List<String> outcomes = new ArrayList<>();
-        for (JsonNode result : awaitResults(order, count)) {
-            outcomes.add(result.get("outcome").asText() + "/" + result.get("source").asText());
-        }
-        return outcomes;
+    private static List<String> awaitOutcomes(String order, int count) {
+        await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= count);
+        return TOPICS.results().fieldsWithKey(order, "outcome", "source");
     }
 
-    private static List<JsonNode> awaitResults(String order, int count) throws IOException {
+    private static List<JsonNode> awaitResults(String order, int count) {
         await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= count);
-        List<JsonNode> parsed = new ArrayList<>();
-        for (Received record : TOPICS.results().withKey(order)) {
-            parsed.add(JSON.readTree(record.valueBytes()));
-        }
-        return parsed;
+        return TOPICS.results().jsonWithKey(order);
     }
 
     private static void pay(String order, String barcode, int amount) {
-        send(order, """
-                {"type":"PAY","partnerOrderNo":"%s","barcode":"%s","orderAmount":%d}""".formatted(order, barcode,
-                amount));
+        send(order, Commands.pay(order, barcode, amount));
     }
 
     private static void refund(String order, String refundNo, int amount) {

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.notify.NotifyCallbackRoute;
@@ -34,7 +33,6 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +50,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestProfile(SeveralPartners.class)
 class SeveralPartnersTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Notifications FROM_A = Notifications.ofTestStack();
     private static final Notifications FROM_B = new Notifications(PARTNER_NO_B, SIGN_KEY_B);
@@ -145,7 +142,7 @@ class SeveralPartnersTest {
 
         await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
         assertEquals(List.of("PENDING", "SUCCESS"), outcomes(order));
-        assertEquals("QUERY", parsed(TOPICS.results().withKey(order)).get(1).get("source").asText());
+        assertEquals("QUERY", TOPICS.results().jsonWithKey(order).get(1).get("source").asText());
         List<SandboxCall> queries = callsOf(sandboxB(), order).stream()
                 .filter(call -> ScanForPaySandbox.QUERY_PATH.equals(call.path())).toList();
         assertTrue(!queries.isEmpty() && queries.stream().allMatch(SandboxCall::signatureValid), queries.toString());
@@ -164,7 +161,7 @@ class SeveralPartnersTest {
                 + order + "\",\"orderAmount\":700}");
 
         await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= 3);
-        List<JsonNode> events = parsed(TOPICS.results().withKey(order));
+        List<JsonNode> events = TOPICS.results().jsonWithKey(order);
         assertEquals("QUERY", events.get(1).get("type").asText());
         assertEquals("SUCCESS", events.get(1).get("outcome").asText(), "B's provider knows the order");
         assertEquals("REFUND", events.get(2).get("type").asText());
@@ -290,21 +287,13 @@ class SeveralPartnersTest {
 
     private static JsonNode single(String order) throws Exception {
         await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        List<Received> records = TOPICS.results().withKey(order);
-        assertEquals(1, records.size(), "exactly one result for " + order);
-        return JSON.readTree(records.get(0).valueBytes());
+        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+        assertEquals(1, results.size(), "exactly one result for " + order);
+        return results.get(0);
     }
 
-    private static List<String> outcomes(String order) throws Exception {
-        return parsed(TOPICS.results().withKey(order)).stream().map(result -> result.get("outcome").asText()).toList();
-    }
-
-    private static List<JsonNode> parsed(List<Received> records) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (Received record : records) {
-            nodes.add(JSON.readTree(record.valueBytes()));
-        }
-        return nodes;
+    private static List<String> outcomes(String order) {
+        return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 
     private static void pay(String order, String storeNo, String barcode) {

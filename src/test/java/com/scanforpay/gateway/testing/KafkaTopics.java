@@ -1,8 +1,13 @@
 package com.scanforpay.gateway.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +32,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * it is opened (a background consumer that reads from the end, so earlier tests' records are not seen).
  */
 public final class KafkaTopics implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String bootstrapServers;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -114,6 +122,15 @@ public final class KafkaTopics implements AutoCloseable {
         public String value() {
             return valueBytes == null ? null : new String(valueBytes, StandardCharsets.UTF_8);
         }
+
+        /** The value parsed as JSON. */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(valueBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON at offset " + offset + ": " + value(), e);
+            }
+        }
     }
 
     public final class Tail implements AutoCloseable {
@@ -188,6 +205,20 @@ public final class KafkaTopics implements AutoCloseable {
 
         public List<Received> withKey(String key) {
             return received.stream().filter(r -> key.equals(r.key())).toList();
+        }
+
+        /** The values under {@code key}, each parsed as JSON (results and dead letters are JSON objects). */
+        public List<JsonNode> jsonWithKey(String key) {
+            return withKey(key).stream().map(Received::json).toList();
+        }
+
+        /**
+         * For each value under {@code key}, the given fields joined by "/", e.g. {@code outcome} or
+         * {@code outcome/source} of each result.
+         */
+        public List<String> fieldsWithKey(String key, String... fields) {
+            return jsonWithKey(key).stream().map(value -> Arrays.stream(fields)
+                    .map(field -> value.path(field).asText()).collect(Collectors.joining("/"))).toList();
         }
 
         @Override
