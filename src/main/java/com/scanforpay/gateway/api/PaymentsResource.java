@@ -168,17 +168,12 @@ public class PaymentsResource {
                     + "scanforpay.api.max-wait; absent: answer 202 at once",
                     schema = @Schema(type = SchemaType.STRING), example = "30s") @QueryParam("wait") String wait,
             byte[] body) {
-        Duration waitFor;
-        try {
-            waitFor = waitParameter(wait);
-        } catch (IllegalArgumentException e) {
-            return done(Problem.invalidParameter("wait", e.getMessage()).response());
+        Checked request = check(wait, body);
+        if (request.problem() != null) {
+            return done(request.problem());
         }
-        ParsedCommand parsed = parser.parse(body);
-        if (parsed instanceof ParsedCommand.Rejected rejected) {
-            return done(Problem.invalidCommand(rejected.message(), rejected.errors()).response());
-        }
-        PaymentCommand command = ((ParsedCommand.Accepted) parsed).command();
+        Duration waitFor = request.waitFor();
+        PaymentCommand command = request.command();
         if (command.type() != CommandType.PAY) {
             String message = "must be PAY (or absent) here; refunds: POST /payments/{partnerOrderNo}/refunds, "
                     + "queries: GET /payments/{partnerOrderNo}?refresh=true";
@@ -279,18 +274,13 @@ public class PaymentsResource {
             @Parameter(description = "How long to wait for the final result, as for payments",
                     schema = @Schema(type = SchemaType.STRING), example = "30s") @QueryParam("wait") String wait,
             byte[] body) {
-        Duration waitFor;
-        try {
-            waitFor = waitParameter(wait);
-        } catch (IllegalArgumentException e) {
-            return done(Problem.invalidParameter("wait", e.getMessage()).response());
-        }
         byte[] command = refundCommand(order, body);
-        ParsedCommand parsed = parser.parse(command);
-        if (parsed instanceof ParsedCommand.Rejected rejected) {
-            return done(Problem.invalidCommand(rejected.message(), rejected.errors()).response());
+        Checked request = check(wait, command);
+        if (request.problem() != null) {
+            return done(request.problem());
         }
-        PaymentCommand refund = ((ParsedCommand.Accepted) parsed).command();
+        Duration waitFor = request.waitFor();
+        PaymentCommand refund = request.command();
         String refundNo = refund.refundNo();
         Response accepted = accepted(order, refundNo, location(order, refundNo));
         Predicate<RefundEntry> thisRefund = entry -> entry.partnerOrderNo().equals(order)
@@ -463,6 +453,25 @@ public class PaymentsResource {
                 ? finalResult(entry).orElse(null) : null;
         return new PaymentView(entry.partnerOrderNo(), entry.state(), entry.orderAmount(), entry.refundedAmount(),
                 entry.providerOrderNo(), result, query);
+    }
+
+    /** A request's wait and command, both valid; or the 400 problem naming what is not. */
+    private record Checked(Duration waitFor, PaymentCommand command, Response problem) {
+    }
+
+    /** Checks {@code ?wait=} and the command exactly as the Kafka path checks commands (the same parser). */
+    private Checked check(String wait, byte[] command) {
+        Duration waitFor;
+        try {
+            waitFor = waitParameter(wait);
+        } catch (IllegalArgumentException e) {
+            return new Checked(null, null, Problem.invalidParameter("wait", e.getMessage()).response());
+        }
+        ParsedCommand parsed = parser.parse(command);
+        if (parsed instanceof ParsedCommand.Rejected rejected) {
+            return new Checked(null, null, Problem.invalidCommand(rejected.message(), rejected.errors()).response());
+        }
+        return new Checked(waitFor, ((ParsedCommand.Accepted) parsed).command(), null);
     }
 
     /** {@code ?wait=}: absent means no wait; else a Quarkus duration ({@code 30s}, {@code 500ms}, {@code PT30S}). */
