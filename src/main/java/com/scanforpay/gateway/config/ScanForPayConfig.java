@@ -188,6 +188,41 @@ public interface ScanForPayConfig {
          */
         @WithDefault("10s")
         Duration sessionTimeout();
+
+        /**
+         * Kafka's {@code max.poll.interval.ms}: the longest one batch may take before the instance is taken out of
+         * the group. The gateway never lets one batch exceed it (commands of one order beyond what fits wait for the
+         * next batch).
+         */
+        @WithDefault("5m")
+        Duration maxPollInterval();
+
+        /**
+         * Larger command records are dead-lettered as {@code TOO_LARGE} without being parsed (commands are well
+         * under 1 KB); the payments API answers such bodies with 413.
+         */
+        @WithDefault("8K")
+        MemorySize maxCommandSize();
+    }
+
+    /** Refunds. */
+    Refund refund();
+
+    interface Refund {
+
+        /**
+         * Whether an order the ledger does not know (paid through another system) may be refunded. Off: such a
+         * refund is REJECTED (field {@code partnerOrderNo}); the gateway refunds what it can account for.
+         */
+        @WithDefault("false")
+        boolean unknownOrders();
+
+        /**
+         * How long a refund may stay unanswered or "processing" (status 0) at the provider; then it is published as
+         * UNKNOWN and an operator alert is logged. Its amount stays counted as refunded until someone checks it.
+         */
+        @WithDefault("1h")
+        Duration deadline();
     }
 
     /** Kafka topics. */

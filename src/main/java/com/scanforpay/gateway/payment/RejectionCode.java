@@ -11,5 +11,12 @@ public enum RejectionCode {
     /** {@code type} is not one of PAY, QUERY, REFUND. */
     UNSUPPORTED_TYPE,
     /** {@code storeNo} is served by no configured partner account ({@code scanforpay.stores}). */
-    UNKNOWN_STORE
+    UNKNOWN_STORE,
+    /** The record is larger than {@code scanforpay.consumer.max-command-size}: not even parsed. */
+    TOO_LARGE,
+    /**
+     * A valid command whose processing failed for a reason of its own (a bug, an answer that cannot be mapped, a
+     * constraint on its row), not an outage: dead-lettered so that the commands after it go on.
+     */
+    PROCESSING_FAILED
 }
