@@ -99,9 +99,30 @@ public interface ScanForPayConfig {
     /** {@code notifyUrl} sent with every pay request; without it ScanForPay sends no callbacks. */
     Optional<String> notifyUrl();
 
-    /** Connect timeout for provider calls. */
+    /**
+     * How long a provider call may wait for a connection (a free one of the pool, or a new one): a call that gets
+     * none in time was never sent, and counts as inconclusive. Shorter than the response timeout, so that a queued
+     * pay cannot reach the provider after the resolver has asked for it.
+     */
     @WithDefault("5s")
     Duration connectTimeout();
+
+    /** Start-up refuses a connect timeout that is not shorter than the response timeout. */
+    @AssertTrue(message = "refused: SCANFORPAY_CONNECT_TIMEOUT must be shorter than SCANFORPAY_RESPONSE_TIMEOUT")
+    default boolean isConnectTimeoutShorter() {
+        return connectTimeout().compareTo(responseTimeout()) < 0;
+    }
+
+    /**
+     * Connections to each provider host at most. Default: {@code SCANFORPAY_CONSUMER_MAX_IN_FLIGHT} +
+     * {@code SCANFORPAY_PENDING_RESOLVER_BATCH}, every command of a batch and every query of the resolver at once.
+     */
+    Optional<Integer> maxConnections();
+
+    /** {@link #maxConnections()}, or its default. */
+    default int connectionsPerHost() {
+        return maxConnections().orElse(consumer().maxInFlight() + pending().resolverBatch());
+    }
 
     /** How long to wait for a provider answer before the outcome counts as unknown. */
     @WithDefault("30s")

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -106,12 +107,30 @@ public class PaymentLedger {
             WHERE refund_no = ? AND state = ANY(?)""";
 
     // In SET, refunded_amount is the value before this update. No row if the order was paid elsewhere: no-op.
+    // A payment whose refunds reach its paid amount is REFUNDED, its result to be published (and then confirmed).
     private static final String ADD_REFUNDED = """
             UPDATE payments SET refunded_amount = refunded_amount + ?,
                 state = CASE WHEN refunded_amount + ? >= order_amount AND state = 'SUCCESS' THEN 'REFUNDED'
                     ELSE state END,
                 updated_at = now()
+            WHERE partner_order_no = ?
+            RETURNING *, now() AS read_at""";
+
+    private static final String REFUNDED_RESULT = """
+            UPDATE payments SET final_result = ?, next_check_at = now() + ? * interval '1 millisecond'
             WHERE partner_order_no = ?""";
+
+    // Open refunds past their deadline, oldest first; rows another instance is sweeping right now are left to it.
+    private static final String OPEN_REFUNDS_DUE = """
+            SELECT * FROM refunds
+            WHERE state IN ('REFUNDING', 'PENDING') AND created_at < now() - ? * interval '1 millisecond'
+            ORDER BY created_at
+            LIMIT ?
+            FOR UPDATE SKIP LOCKED""";
+
+    // Locks the payment against any change while a result about it is being published.
+    private static final String LOCK_FOR_PUBLISHING =
+            "SELECT state FROM payments WHERE partner_order_no = ? FOR SHARE";
 
     private final DataSource dataSource;
 
@@ -275,13 +294,92 @@ public class PaymentLedger {
         }
     }
 
-    /** Moves a refund; a refund reaching SUCCESS adds its amount to the order's refunded amount. */
-    public boolean moveRefund(String refundNo, Set<RefundState> from, RefundState to, String finalResult) {
+    /**
+     * Moves a refund; a refund reaching SUCCESS adds its amount to the order's refunded amount. When that makes
+     * the refunds reach the paid amount, the payment becomes REFUNDED, with {@code refunded} giving its final result
+     * (JSON, from the payment as it is now): the move then returns it, to be published, and the payment stays due
+     * {@code publishGrace} ahead until that result is confirmed published, like any payment's final result.
+     */
+    public RefundMove moveRefund(String refundNo, Set<RefundState> from, RefundState to, String finalResult,
+            Function<LedgerEntry, String> refunded, Duration publishGrace) {
         Objects.requireNonNull(to, "to");
         try (Connection connection = dataSource.getConnection()) {
-            return inTransaction(connection, () -> moveRefund(connection, refundNo, from, to, finalResult));
+            return inTransaction(connection, () -> moveRefund(connection, refundNo, from, to, finalResult, refunded,
+                    publishGrace));
         } catch (SQLException e) {
             throw new LedgerException("could not move refund " + refundNo, e);
+        }
+    }
+
+    /** A move that cannot complete a refund (to anything but SUCCESS). */
+    public boolean moveRefund(String refundNo, Set<RefundState> from, RefundState to, String finalResult) {
+        if (to == RefundState.SUCCESS) {
+            throw new IllegalArgumentException("a refund reaching SUCCESS may refund its payment in full: "
+                    + "say how its result reads");
+        }
+        return moveRefund(refundNo, from, to, finalResult, null, Duration.ZERO).moved();
+    }
+
+    /**
+     * Ends refunds still open (REFUNDING or PENDING) created longer than {@code deadline} ago, at most {@code limit}
+     * of them: each is handed to {@code announce}, which publishes its UNKNOWN result and returns it (JSON), then it
+     * is recorded UNKNOWN. All in one transaction holding the refunds' rows: if announcing fails, nothing is recorded
+     * and the refunds are swept again (a result may then be published twice, never lost).
+     *
+     * @return the refunds ended
+     */
+    public List<RefundEntry> endOpenRefunds(Duration deadline, int limit, Function<RefundEntry, String> announce) {
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                List<RefundEntry> due = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(OPEN_REFUNDS_DUE)) {
+                    statement.setLong(1, deadline.toMillis());
+                    statement.setInt(2, limit);
+                    try (ResultSet row = statement.executeQuery()) {
+                        while (row.next()) {
+                            due.add(refund(row));
+                        }
+                    }
+                }
+                for (RefundEntry refund : due) {
+                    String unknown = announce.apply(refund);
+                    try (PreparedStatement statement = connection.prepareStatement(MOVE_REFUND)) {
+                        statement.setString(1, RefundState.UNKNOWN.name());
+                        statement.setString(2, unknown);
+                        statement.setString(3, refund.refundNo());
+                        statement.setArray(4, states(connection, Set.of(refund.state())));
+                        statement.executeUpdate();
+                    }
+                }
+                return due;
+            });
+        } catch (SQLException e) {
+            throw new LedgerException("could not end open refunds", e);
+        }
+    }
+
+    /**
+     * Runs {@code publish} while the payment cannot change, if its state is one of {@code states} (or the ledger
+     * does not know it): true if it ran. A result is thereby never published after the payment has moved past it
+     * (a late "waiting" after the settlement): the move waits until the publishing is done, and its own result
+     * comes after.
+     */
+    public boolean publishWhileIn(String partnerOrderNo, Set<PaymentState> states, Runnable publish) {
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(LOCK_FOR_PUBLISHING)) {
+                    statement.setString(1, partnerOrderNo);
+                    try (ResultSet row = statement.executeQuery()) {
+                        if (row.next() && !states.contains(PaymentState.valueOf(row.getString(1)))) {
+                            return false;
+                        }
+                    }
+                }
+                publish.run();
+                return true;
+            });
+        } catch (SQLException e) {
+            throw new LedgerException("could not lock payment " + partnerOrderNo + " for publishing", e);
         }
     }
 
@@ -367,8 +465,9 @@ public class PaymentLedger {
         }
     }
 
-    private static boolean moveRefund(Connection connection, String refundNo, Set<RefundState> from,
-            RefundState to, String finalResult) throws SQLException {
+    private static RefundMove moveRefund(Connection connection, String refundNo, Set<RefundState> from,
+            RefundState to, String finalResult, Function<LedgerEntry, String> refunded, Duration publishGrace)
+            throws SQLException {
         RefundState before;
         String partnerOrderNo;
         int amount;
@@ -376,7 +475,7 @@ public class PaymentLedger {
             statement.setString(1, refundNo);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
-                    return false;
+                    return RefundMove.NOT_MOVED;
                 }
                 before = RefundState.valueOf(row.getString("state"));
                 partnerOrderNo = row.getString("partner_order_no");
@@ -389,18 +488,46 @@ public class PaymentLedger {
             statement.setString(3, refundNo);
             statement.setArray(4, states(connection, from));
             if (statement.executeUpdate() == 0) {
-                return false;
+                return RefundMove.NOT_MOVED;
             }
         }
-        if (to == RefundState.SUCCESS && before != RefundState.SUCCESS) {
-            try (PreparedStatement statement = connection.prepareStatement(ADD_REFUNDED)) {
-                statement.setLong(1, amount);
-                statement.setLong(2, amount);
-                statement.setString(3, partnerOrderNo);
-                statement.executeUpdate();
+        if (to != RefundState.SUCCESS || before == RefundState.SUCCESS) {
+            return RefundMove.MOVED;
+        }
+        Optional<PaymentState> paymentBefore = lockPayment(connection, partnerOrderNo);
+        LedgerEntry payment;
+        try (PreparedStatement statement = connection.prepareStatement(ADD_REFUNDED)) {
+            statement.setLong(1, amount);
+            statement.setLong(2, amount);
+            statement.setString(3, partnerOrderNo);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return RefundMove.MOVED; // paid through another system
+                }
+                payment = entry(row);
             }
         }
-        return true;
+        if (paymentBefore.orElse(null) != PaymentState.SUCCESS || payment.state() != PaymentState.REFUNDED) {
+            return RefundMove.MOVED;
+        }
+        String result = refunded.apply(payment);
+        try (PreparedStatement statement = connection.prepareStatement(REFUNDED_RESULT)) {
+            statement.setString(1, result);
+            statement.setLong(2, publishGrace.toMillis());
+            statement.setString(3, partnerOrderNo);
+            statement.executeUpdate();
+        }
+        return new RefundMove(true, result);
+    }
+
+    private static Optional<PaymentState> lockPayment(Connection connection, String partnerOrderNo)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LOCK_ORDER)) {
+            statement.setString(1, partnerOrderNo);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(PaymentState.valueOf(row.getString("state"))) : Optional.empty();
+            }
+        }
     }
 
     private static Optional<LedgerEntry> findPayment(Connection connection, String partnerOrderNo)

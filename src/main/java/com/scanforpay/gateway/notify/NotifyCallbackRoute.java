@@ -16,6 +16,7 @@ import com.scanforpay.gateway.payment.ResultBeingPublishedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,6 +38,7 @@ public class NotifyCallbackRoute extends RouteBuilder {
     public static final String PATH = "/scanforpay/notify";
     static final String NOTIFY = "direct:notify-callback";
     static final String SUCCESS = "success";
+    private static final Duration DUPLICATE_RETRY = Duration.ofMillis(100);
     /** Exchange property: the {@link Partner} whose key signed the notification. */
     private static final String SIGNED_BY = "scanforpay.notifySignedBy";
 
@@ -68,15 +70,19 @@ public class NotifyCallbackRoute extends RouteBuilder {
                         answer(exchange, e.verdict(), 400, e.getMessage());
                     })
                 .end()
-                // Not taken now (store or Kafka unavailable, or the same result being published elsewhere): the
-                // claim was released, and 503 makes ScanForPay call again, so nothing is dropped.
-                .onException(ResultBeingPublishedException.class, IdempotentStoreException.class, LedgerException.class,
-                        KafkaException.class, RejectedExecutionException.class).handled(true)
-                    .process(exchange -> {
-                        log.warn("Notify callback not taken now, ScanForPay will retry: {}",
-                                caught(exchange, Exception.class).toString());
-                        answer(exchange, NotifyVerdict.RETRY_LATER, 503, "try again later");
-                    })
+                // The same result is being published by another request or instance right now (ScanForPay sends
+                // repeats at once): wait for it, without holding a thread, and answer success once it is published
+                // there (then it is a recognised repeat here). Only if it is still not published, 503.
+                .onException(ResultBeingPublishedException.class).handled(true)
+                    .redeliveryDelay(DUPLICATE_RETRY.toMillis()).asyncDelayedRedelivery()
+                    .maximumRedeliveries(duplicateRetries())
+                    .process(this::retryLater)
+                .end()
+                // Not taken now (store or Kafka unavailable): the claim was released, and 503 makes ScanForPay call
+                // again, so nothing is dropped.
+                .onException(IdempotentStoreException.class, LedgerException.class, KafkaException.class,
+                        RejectedExecutionException.class).handled(true)
+                    .process(this::retryLater)
                 .end()
                 .process(this::read)
                 .process(this::crossCheck)
@@ -132,6 +138,16 @@ public class NotifyCallbackRoute extends RouteBuilder {
             return;
         }
         exchange.getMessage().setBody(progress.apply(notified.partnerOrderNo(), machine.afterNotify(entry.get(), notified)));
+    }
+
+    private void retryLater(Exchange exchange) {
+        log.warn("Notify callback not taken now, ScanForPay will retry: {}", caught(exchange, Exception.class).toString());
+        answer(exchange, NotifyVerdict.RETRY_LATER, 503, "try again later");
+    }
+
+    /** As long as another request's publishing can take (blocked for metadata, then delivered), and a little more. */
+    private int duplicateRetries() {
+        return (int) (config.publishTimeout().multipliedBy(2).plusSeconds(1).toMillis() / DUPLICATE_RETRY.toMillis());
     }
 
     private void answer(Exchange exchange, NotifyVerdict verdict, int status, String text) {

@@ -1,106 +1,304 @@
 package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.logging.PaymentLogContext;
+import com.scanforpay.gateway.payment.OffsetProgress.Position;
+import com.scanforpay.gateway.payment.OffsetProgress.Settlement;
 import com.scanforpay.gateway.payment.ParsedCommand.Accepted;
-import com.scanforpay.gateway.payment.ParsedCommand.Rejected;
+import com.scanforpay.gateway.payment.ProcessedOffsetCommit.RecordPosition;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 /**
- * Runs one polled batch of command records: all orders at once, each order's commands one after another.
- *
- * <p>Each record is parsed once here, at the edge. Valid commands go to {@code direct:payment-command}, invalid
- * ones to {@code direct:reject-command}, through asynchronous producers: a provider call in flight holds no
- * thread, so a batch of hundreds of payments runs concurrently on a few threads. Commands sharing a
- * {@code partnerOrderNo} are chained, so their provider calls and results keep the topic's order.
- *
- * <p>{@link #process} returns only when every command of the batch has its result acknowledged by Kafka, and
- * throws if any failed; the route then commits the batch on the consumer thread, or (on failure) commits
- * nothing and the batch is delivered again.
+ * Runs one polled batch of command records: all orders at once, each order's commands one after another, then
+ * commits on the consumer thread what is done. The flow's error policy lives here:
+ * <ul>
+ * <li>A record is parsed here, at the edge, and never fails its batch: a command that can never succeed goes to
+ * {@code direct:reject-command}, a valid one to {@code direct:payment-command}.</li>
+ * <li>A command whose processing fails for a reason of its own (a bug, an answer that cannot be mapped, a
+ * constraint on its row) goes to {@code direct:command-failed}: dead-lettered as PROCESSING_FAILED, with what the
+ * ledger proves published; its order's next command then runs.</li>
+ * <li>An {@link Outage} (PostgreSQL or Kafka out of reach, or the gateway stopping) holds the command and everything
+ * after it in its partition back: each partition is committed up to its first record not done and rewound there,
+ * and the next batch waits a back-off that doubles while the outage lasts (readiness says so).</li>
+ * <li>At most {@link BatchBudget#perOrder()} commands of one order run in a batch, so the batch ends within Kafka's
+ * {@code max.poll.interval.ms} whatever the provider does; the rest of that partition comes in the next batch.</li>
+ * </ul>
+ * Sends are asynchronous (a provider call in flight holds no thread), so hundreds of payments run on a few threads.
  */
 public final class CommandBatchDispatcher implements Processor {
 
     /** Exchange property holding the validated {@link PaymentCommand}. */
     public static final String COMMAND = "scanforpay.command";
 
+    private static final Logger LOG = Logger.getLogger(CommandBatchDispatcher.class);
+
     private final CamelContext camelContext;
     private final PaymentCommandParser parser;
+    private final BatchBudget budget;
+    private final Duration maxPollInterval;
+    private final CommandIntake intake;
+    private final MeterRegistry meters;
     private final ExecutorService dispatchThread;
     private final AsyncSender commands;
     private final AsyncSender rejections;
+    private final AsyncSender failures;
+    private final OffsetProgress offsets = new OffsetProgress();
 
-    public CommandBatchDispatcher(CamelContext camelContext, PaymentCommandParser parser, String commandEndpoint,
-            String rejectEndpoint) {
+    public CommandBatchDispatcher(CamelContext camelContext, PaymentCommandParser parser, BatchBudget budget,
+            Duration maxPollInterval, CommandIntake intake, MeterRegistry meters) {
         this.camelContext = camelContext;
         this.parser = parser;
-        this.commands = new AsyncSender(camelContext, commandEndpoint);
-        this.rejections = new AsyncSender(camelContext, rejectEndpoint);
+        this.budget = budget;
+        this.maxPollInterval = maxPollInterval;
+        this.intake = intake;
+        this.meters = meters;
+        this.commands = new AsyncSender(camelContext, PaymentCommandRoute.COMMAND);
+        this.rejections = new AsyncSender(camelContext, DeadLetterRoute.REJECT);
+        this.failures = new AsyncSender(camelContext, DeadLetterRoute.FAILED);
         this.dispatchThread = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "command-dispatch");
+    }
+
+    /** What became of one record of the batch. */
+    private enum Fate {
+        /** Processed, or dead-lettered: its offset may be committed. */
+        DONE,
+        /** Held back by an outage: delivered again. */
+        OUTAGE,
+        /** Behind its order's limit for one batch: delivered again, in order. */
+        ORDER_LIMIT
+    }
+
+    /** One record of the batch and what became of it. */
+    private static final class Command {
+        final Exchange record;
+        final Position position;
+        ParsedCommand parsed;
+        volatile Fate fate = Fate.OUTAGE; // until it is done
+
+        Command(Exchange record) {
+            this.record = record;
+            this.position = positionOf(record);
+        }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange batch) {
-        List<Exchange> records = batch.getMessage().getBody(List.class);
+        long started = System.nanoTime();
+        List<Exchange> polled = batch.getMessage().getBody(List.class);
+        if (polled == null || polled.isEmpty()) {
+            return;
+        }
+        Consumer<?, ?> consumer = consumerOf(polled.get(0));
+        int generation = consumer.groupMetadata().generationId();
+        List<Command> batchCommands = plan(offsets.current(polled, CommandBatchDispatcher::positionOf, generation));
+        AtomicReference<Throwable> outage = new AtomicReference<>();
         // Sends start on the dispatch thread: started from this (consumer) thread, Camel's reactive executor would
         // queue them behind this very processor, which waits for them.
-        CompletableFuture<Void> done = CompletableFuture.supplyAsync(() -> dispatch(records), dispatchThread)
-                .thenCompose(all -> all);
+        CompletableFuture<Void> done = CompletableFuture.supplyAsync(() -> dispatch(batchCommands, outage),
+                dispatchThread).thenCompose(all -> all);
         try {
             done.join();
         } catch (CompletionException e) {
-            throw new CommandBatchFailedException(records.size(), e.getCause());
+            // a fault of the dispatcher itself: nothing of the batch is committed, Camel delivers it again
+            throw new CommandBatchFailedException(batchCommands.size(), e.getCause());
+        }
+        settle(consumer, generation, batchCommands);
+        if (outage.get() != null) {
+            backOff(outage.get(), Duration.ofNanos(System.nanoTime() - started));
+        } else {
+            intake.tookBatch();
         }
     }
 
-    private CompletableFuture<Void> dispatch(List<Exchange> records) {
-        Map<String, CompletableFuture<Void>> lastOfOrder = new LinkedHashMap<>();
-        List<CompletableFuture<Void>> unordered = new ArrayList<>();
+    /** Parses each record, and holds back what is beyond its order's limit (with the rest of its partition). */
+    private List<Command> plan(List<Exchange> records) {
+        List<Command> planned = new ArrayList<>(records.size());
+        Map<String, Integer> perOrder = new HashMap<>();
+        Set<TopicPartition> cut = new HashSet<>();
         for (Exchange record : records) {
-            ParsedCommand parsed = parser.parse(record.getMessage().getBody(byte[].class));
-            Exchange work = workFor(record, parsed);
-            AsyncSender target = parsed instanceof Accepted ? commands : rejections;
-            String order = parsed.partnerOrderNo();
-            if (order == null) {
-                unordered.add(target.send(work));
-            } else {
-                lastOfOrder.compute(order, (key, previous) -> previous == null ? target.send(work)
-                        : previous.thenCompose(done -> target.send(work)));
+            Command command = new Command(record);
+            planned.add(command);
+            if (cut.contains(command.position.partition())) {
+                command.fate = Fate.ORDER_LIMIT;
+                continue;
+            }
+            command.parsed = parser.parse(record.getMessage().getBody(byte[].class));
+            String order = command.parsed.partnerOrderNo();
+            if (order != null && perOrder.merge(order, 1, Integer::sum) > budget.perOrder()) {
+                cut.add(command.position.partition());
+                command.fate = Fate.ORDER_LIMIT;
             }
         }
-        unordered.addAll(lastOfOrder.values());
-        return CompletableFuture.allOf(unordered.toArray(CompletableFuture[]::new));
+        return planned;
     }
 
-    private Exchange workFor(Exchange record, ParsedCommand parsed) {
+    private CompletableFuture<Void> dispatch(List<Command> batchCommands, AtomicReference<Throwable> outage) {
+        Map<String, CompletableFuture<Void>> lastOfOrder = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Command command : batchCommands) {
+            if (command.parsed == null || command.fate == Fate.ORDER_LIMIT) {
+                continue;
+            }
+            String order = command.parsed.partnerOrderNo();
+            if (order == null) {
+                all.add(run(command, outage));
+            } else {
+                lastOfOrder.compute(order, (key, previous) -> previous == null ? run(command, outage)
+                        : previous.thenCompose(before -> run(command, outage)));
+            }
+        }
+        all.addAll(lastOfOrder.values());
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Runs one command; completes normally once its fate is known (never exceptionally). */
+    private CompletableFuture<Void> run(Command command, AtomicReference<Throwable> outage) {
+        if (outage.get() != null) {
+            return CompletableFuture.completedFuture(null); // nothing new starts during an outage: held back
+        }
+        boolean valid = command.parsed instanceof Accepted;
+        return send(valid ? commands : rejections, workFor(command)).thenCompose(failure -> {
+            if (failure == null) {
+                command.fate = Fate.DONE;
+                return CompletableFuture.completedFuture(null);
+            }
+            if (Outage.isOutage(failure) || camelContext.isStopping() || !valid) {
+                // a dead letter that cannot be written is held too: it is the only record of a bad command
+                return held(command, failure, outage);
+            }
+            PaymentCommand payment = ((Accepted) command.parsed).command();
+            LOG.errorf("%s %s failed, dead-lettered as PROCESSING_FAILED: %s", payment.type(), payment.partnerOrderNo(),
+                    DeadLetters.describe(failure));
+            return send(failures, failedWork(command, payment, failure)).thenCompose(deadLettered -> {
+                if (deadLettered != null) {
+                    return held(command, deadLettered, outage);
+                }
+                command.fate = Fate.DONE;
+                return CompletableFuture.completedFuture(null);
+            });
+        });
+    }
+
+    private static CompletableFuture<Void> held(Command command, Throwable failure,
+            AtomicReference<Throwable> outage) {
+        outage.compareAndSet(null, failure);
+        command.fate = Fate.OUTAGE;
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Completes with null when {@code work} went through, else with its failure. */
+    private static CompletableFuture<Throwable> send(AsyncSender target, Exchange work) {
+        CompletableFuture<Void> sent;
+        try {
+            sent = target.send(work);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((ok, failure) -> failure instanceof CompletionException ? failure.getCause() : failure);
+    }
+
+    private Exchange workFor(Command command) {
         Exchange work = new DefaultExchange(camelContext);
-        PaymentLogContext.about(work, parsed.partnerOrderNo());
-        if (parsed instanceof Accepted accepted) {
+        PaymentLogContext.about(work, command.parsed.partnerOrderNo());
+        if (command.parsed instanceof Accepted accepted) {
             work.setProperty(COMMAND, accepted.command());
             work.getMessage().setBody(accepted.command());
         } else {
-            // the dead letter keeps the record's exact key and value bytes
-            work.getMessage().setBody(parsed);
-            work.getMessage().setHeader(DeadLetters.ORIGINAL_VALUE, record.getMessage().getBody(byte[].class));
-            for (String header : List.of(KafkaConstants.KEY, KafkaConstants.TOPIC, KafkaConstants.PARTITION,
-                    KafkaConstants.OFFSET)) {
-                work.getMessage().setHeader(header, record.getMessage().getHeader(header));
-            }
+            DeadLetters.of(work, command.record, (ParsedCommand.Rejected) command.parsed);
         }
         return work;
     }
 
-    /** A batch could not be completed: nothing of it is committed, and Kafka delivers it again. */
+    private Exchange failedWork(Command command, PaymentCommand payment, Throwable failure) {
+        Exchange work = new DefaultExchange(camelContext);
+        PaymentLogContext.about(work, payment.partnerOrderNo());
+        work.setProperty(COMMAND, payment);
+        DeadLetters.of(work, command.record, DeadLetters.processingFailed(payment, failure));
+        return work;
+    }
+
+    /**
+     * Commits each partition up to its first record not done and rewinds it there, on the consumer thread. Only
+     * partitions this consumer still holds: records of one taken away by a rebalance are the new owner's.
+     */
+    private void settle(Consumer<?, ?> consumer, int generation, List<Command> batchCommands) {
+        Settlement settlement = offsets.settle(batchCommands, command -> command.position,
+                command -> command.fate == Fate.DONE, generation);
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        settlement.commit().forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                commit.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        if (!commit.isEmpty()) {
+            consumer.commitSync(commit, ProcessedOffsetCommit.timeoutOf(batchCommands.get(0).record));
+        }
+        settlement.rewind().forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        for (Command command : batchCommands) {
+            if (command.fate != Fate.DONE) {
+                meters.counter("scanforpay.commands.redelivered", "reason",
+                        command.fate.name().toLowerCase(Locale.ROOT)).increment();
+            }
+        }
+    }
+
+    /**
+     * Waits before the held-back records are polled again, doubling while the outage lasts, never so long that the
+     * batch would exceed Kafka's poll interval, and not at all while the gateway stops.
+     */
+    private void backOff(Throwable outage, Duration batchTook) {
+        Duration wait = intake.heldBack(DeadLetters.describe(outage));
+        Duration room = maxPollInterval.minus(batchTook).minus(BatchBudget.MARGIN);
+        if (room.compareTo(wait) < 0) {
+            wait = room.isNegative() ? Duration.ZERO : room;
+        }
+        LOG.warnf("Command batch held back by an outage, delivered again in %s: %s", wait,
+                DeadLetters.describe(outage));
+        long until = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < until && !camelContext.isStopping()) {
+            LockSupport.parkNanos(Math.min(until - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
+        }
+    }
+
+    private static Position positionOf(Exchange record) {
+        RecordPosition at = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, RecordPosition.class);
+        return new Position(at.partition(), at.offset());
+    }
+
+    private static Consumer<?, ?> consumerOf(Exchange record) {
+        return record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, RecordPosition.class).consumer();
+    }
+
+    /** A fault of the dispatcher itself: nothing of the batch is committed, and Kafka delivers it again. */
     public static final class CommandBatchFailedException extends RuntimeException {
         CommandBatchFailedException(int size, Throwable cause) {
             super("batch of " + size + " commands not completed, will be delivered again: " + cause, cause);

@@ -1,11 +1,18 @@
 package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.payment.ParsedCommand.Rejected;
+import com.scanforpay.gateway.provider.Masking;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 
-/** Shapes a rejected command into its dead letter (CONTRACT.md §4): original key and value bytes, reason headers. */
+/**
+ * Shapes a command that can never succeed as sent into its dead letter (CONTRACT.md §4): the record's original key
+ * and value bytes, the reason and the record's place in headers, and the key that makes writing it happen once.
+ */
 final class DeadLetters {
 
     static final String ORIGINAL_VALUE = "scanforpay.originalValue";
@@ -14,11 +21,41 @@ final class DeadLetters {
     static final String SOURCE_TOPIC = "scanforpay-source-topic";
     static final String SOURCE_PARTITION = "scanforpay-source-partition";
     static final String SOURCE_OFFSET = "scanforpay-source-offset";
+    /** Set (to the original length) on a dead letter whose value had to be cut to fit the dead-letter topic. */
+    static final String VALUE_TRUNCATED = "scanforpay-value-truncated";
+    /** Exchange property: the dead letter's key in the {@code dead-letters} repository. */
+    static final String KEY = "scanforpay.deadLetterKey";
+
+    private static final List<String> RECORD_HEADERS = List.of(KafkaConstants.KEY, KafkaConstants.TOPIC,
+            KafkaConstants.PARTITION, KafkaConstants.OFFSET, KafkaConstants.TIMESTAMP);
+    /** Long digit runs in a failure's message may be payment codes or buyer ids: masked like barcodes. */
+    private static final Pattern DIGIT_RUN = Pattern.compile("[0-9]{10,}");
+    private static final int MAX_REASON = 300;
 
     private DeadLetters() {
     }
 
-    /** Replaces the message with the dead letter; the {@link Rejected} stays available as the exchange property. */
+    /** Puts on {@code work} what its dead letter needs of the polled {@code record}, and {@code rejection} as body. */
+    static void of(Exchange work, Exchange record, Rejected rejection) {
+        work.getMessage().setBody(rejection);
+        work.getMessage().setHeader(ORIGINAL_VALUE, record.getMessage().getBody(byte[].class));
+        for (String header : RECORD_HEADERS) {
+            work.getMessage().setHeader(header, record.getMessage().getHeader(header));
+        }
+    }
+
+    /** The rejection of a valid command whose processing failed (not an outage): code PROCESSING_FAILED. */
+    static Rejected processingFailed(PaymentCommand command, Throwable failure) {
+        String reason = "processing failed: " + describe(failure);
+        return new Rejected(RejectionCode.PROCESSING_FAILED, List.of(new FieldError("$", reason)), command.type(),
+                command.partnerOrderNo(), command.refundNo());
+    }
+
+    /**
+     * Replaces the message with the dead letter and sets its key: the record's topic, partition, offset and
+     * timestamp (a topic created anew reuses offsets, never with the same timestamp). The {@link Rejected} stays
+     * available as an exchange property.
+     */
     static void toDeadLetter(Exchange exchange) {
         Message message = exchange.getMessage();
         Rejected rejection = message.getBody(Rejected.class);
@@ -28,6 +65,8 @@ final class DeadLetters {
         String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
         String partition = message.getHeader(KafkaConstants.PARTITION, String.class);
         String offset = message.getHeader(KafkaConstants.OFFSET, String.class);
+        String timestamp = message.getHeader(KafkaConstants.TIMESTAMP, String.class);
+        exchange.setProperty(KEY, topic + "/" + partition + "/" + offset + "/" + timestamp);
         message.getHeaders().clear();
         message.setBody(value);
         if (key != null) {
@@ -40,7 +79,40 @@ final class DeadLetters {
         message.setHeader(SOURCE_OFFSET, offset);
     }
 
+    /** Cuts the dead letter's value to {@code maxBytes}, saying so in a header, when the topic refuses it whole. */
+    static void truncate(Exchange exchange, int maxBytes) {
+        byte[] value = exchange.getMessage().getBody(byte[].class);
+        if (value != null && value.length > maxBytes) {
+            exchange.getMessage().setHeader(VALUE_TRUNCATED, String.valueOf(value.length));
+            exchange.getMessage().setBody(java.util.Arrays.copyOf(value, maxBytes));
+        }
+    }
+
     static Rejected rejection(Exchange exchange) {
         return exchange.getProperty(Rejected.class.getName(), Rejected.class);
+    }
+
+    /**
+     * A failure as a person reads it: its class and message, and its root cause's, digit runs masked, on one line
+     * and cut to a sane length.
+     */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) {
+            root = root.getCause();
+        }
+        String text = classAndMessage(failure) + (root == failure ? "" : " (cause: " + classAndMessage(root) + ")");
+        Matcher digits = DIGIT_RUN.matcher(text);
+        StringBuilder masked = new StringBuilder();
+        while (digits.find()) {
+            digits.appendReplacement(masked, Matcher.quoteReplacement(Masking.barcode(digits.group())));
+        }
+        digits.appendTail(masked);
+        String oneLine = masked.toString().replaceAll("\\s+", " ");
+        return oneLine.length() <= MAX_REASON ? oneLine : oneLine.substring(0, MAX_REASON) + "…";
+    }
+
+    private static String classAndMessage(Throwable failure) {
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 }

@@ -15,10 +15,13 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.apache.camel.component.vertx.http.VertxHttpBinding;
+import org.jboss.logging.Logger;
 
 /** Wires the plain-Java payment and protocol classes from configuration. */
 @Singleton
 public class PaymentBeans {
+
+    private static final Logger LOG = Logger.getLogger(PaymentBeans.class);
 
     public static final String OFFSET_COMMIT = "processedOffsetCommit";
     public static final String PROVIDER_HTTP_OPTIONS = "providerHttpOptions";
@@ -62,7 +65,8 @@ public class PaymentBeans {
     PaymentStateMachine stateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig config,
             IdempotencyConfig idempotency) {
         // long enough for a live publisher to finish (or to have its claim taken over) before a republish
-        return new PaymentStateMachine(results, mapper, config.pending(), config.responseTimeout(),
+        return new PaymentStateMachine(results, mapper, config.pending(),
+                config.connectTimeout().plus(config.responseTimeout()),
                 idempotency.claimLease().plus(config.publishTimeout()));
     }
 
@@ -76,6 +80,23 @@ public class PaymentBeans {
     @Singleton
     PaymentProgress progress(PaymentLedger ledger) {
         return new PaymentProgress(ledger);
+    }
+
+    @Produces
+    @Singleton
+    LedgerProof ledgerProof(PaymentLedger ledger, PaymentResults results, StoredJson stored) {
+        return new LedgerProof(ledger, results, stored);
+    }
+
+    /** Refuses to start when one command could not finish within Kafka's poll interval. */
+    @Produces
+    @Singleton
+    BatchBudget batchBudget(ScanForPayConfig config, IdempotencyConfig idempotency) {
+        BatchBudget budget = BatchBudget.of(config.consumer().maxPollInterval(), config.connectTimeout(),
+                config.responseTimeout(), config.publishTimeout(), idempotency.claimLease());
+        LOG.infof("Command batches: at most %d commands of one order each (one command takes at most %s; "
+                + "max-poll-interval %s)", budget.perOrder(), budget.perCommand(), config.consumer().maxPollInterval());
+        return budget;
     }
 
     @Produces
@@ -95,18 +116,18 @@ public class PaymentBeans {
     @Produces
     @Singleton
     @Named(PROVIDER_HTTP_BINDING)
-    VertxHttpBinding providerHttpBinding() {
-        return new ProviderHttpBinding();
+    VertxHttpBinding providerHttpBinding(ScanForPayConfig config) {
+        return new ProviderHttpBinding(config.connectTimeout(), config.responseTimeout());
     }
 
-    /** One pooled connection per payment in flight: HTTP/1.1 carries one request at a time per connection. */
+    /** One pooled connection per call in flight: HTTP/1.1 carries one request at a time per connection. */
     @Produces
     @Singleton
     @Named(PROVIDER_HTTP_OPTIONS)
     WebClientOptions providerHttpOptions(ScanForPayConfig config) {
         return new WebClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(config.consumer().maxInFlight())
+                .setMaxPoolSize(config.connectionsPerHost())
                 .setKeepAlive(true)
                 .setTryUseCompression(false)
                 .setUserAgent("scanforpay-gateway");

@@ -6,6 +6,7 @@ import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundAdmission;
+import com.scanforpay.gateway.ledger.RefundMove;
 import com.scanforpay.gateway.ledger.RefundState;
 import com.scanforpay.gateway.partner.Partner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,10 +16,8 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The payment command flow: commands from Kafka, checked against the ledger, signed provider calls, results to
@@ -33,10 +32,11 @@ public class PaymentCommandRoute extends RouteBuilder {
 
 
     static final String COMMAND = "direct:payment-command";
-    static final String REJECT = "direct:reject-command";
     private static final String PAY = "direct:pay-command";
     private static final String QUERY = "direct:query-command";
     private static final String REFUND = "direct:refund-command";
+    /** Exchange property: the payment's REFUNDED result, when a refund made the refunds reach the paid amount. */
+    private static final String PAYMENT_REFUNDED = "scanforpay.paymentRefunded";
 
     @Inject
     ScanForPayConfig config;
@@ -58,19 +58,25 @@ public class PaymentCommandRoute extends RouteBuilder {
     StoredJson stored;
     @Inject
     MeterRegistry meters;
+    @Inject
+    BatchBudget budget;
+    @Inject
+    CommandIntake intake;
+    @Inject
+    LedgerProof proof;
 
     @Override
     public void configure() {
-        // The flow's one policy. Anything else fails the batch, which is then delivered again: every step is
-        // safe to repeat (the ledger turns a repeated PAY into a query or a republished result).
+        // A result being published elsewhere is waited for. Any other failure goes back to the dispatcher, which
+        // dead-letters the command or, for an outage, holds it back: every step is safe to repeat (the ledger turns
+        // a repeated PAY into a query or a republished result).
         PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
 
         from(commandsUri()).routeId("payment-commands")
-                // a failed batch goes straight back to Kafka (reconnect, redelivery); no per-command policy here
+                // the dispatcher is the flow's policy: it commits what is done, holds back what an outage stopped
                 .errorHandler(noErrorHandler())
-                .process(new CommandBatchDispatcher(getCamelContext(), parser, COMMAND, REJECT))
-                // still on the consumer thread, and only reached when every result is acknowledged
-                .process(exchange -> ProcessedOffsetCommit.commitBatch(exchange.getMessage().getBody(java.util.List.class)));
+                .process(new CommandBatchDispatcher(getCamelContext(), parser, budget,
+                        config.consumer().maxPollInterval(), intake, meters));
 
         from(COMMAND).routeId("payment-command")
                 .choice()
@@ -103,18 +109,11 @@ public class PaymentCommandRoute extends RouteBuilder {
                     .process(this::recordRefund)
                 .end()
                 .filter(body().isNotNull())
-                    .to(PaymentResultRoute.PUBLISH);
-
-        from(REJECT).routeId("reject-command")
-                .process(DeadLetters::toDeadLetter)
-                .process(exchange -> meters.counter("scanforpay.commands.dead.lettered", "code",
-                        exchange.getMessage().getHeader(DeadLetters.ERROR_CODE, String.class)).increment())
-                .log(LoggingLevel.WARN, "Dead-lettered command from ${header.scanforpay-source-topic}"
-                        + "/${header.scanforpay-source-partition}@${header.scanforpay-source-offset}: "
-                        + "${header.scanforpay-error-code} ${header.scanforpay-error-message}")
-                .to(deadLetterUri())
-                .filter(exchange -> DeadLetters.rejection(exchange).partnerOrderNo() != null)
-                    .process(exchange -> exchange.getMessage().setBody(results.rejected(DeadLetters.rejection(exchange))))
+                    .to(PaymentResultRoute.PUBLISH)
+                .end()
+                // the refunds reached the paid amount: the payment's own REFUNDED result, once
+                .filter(exchangeProperty(PAYMENT_REFUNDED).isNotNull())
+                    .setBody(exchangeProperty(PAYMENT_REFUNDED))
                     .to(PaymentResultRoute.PUBLISH);
     }
 
@@ -171,11 +170,19 @@ public class PaymentCommandRoute extends RouteBuilder {
 
     /**
      * Sets the refund request for an admitted refund, for the partner the order was paid through (the default
-     * partner for an order the ledger does not know); otherwise the body is what to publish.
+     * partner for an order the ledger does not know, when such refunds are allowed); otherwise the body is what to
+     * publish.
      */
     private void admitRefund(Exchange exchange) {
         PaymentCommand command = command(exchange);
         Optional<LedgerEntry> payment = ledger.find(command.partnerOrderNo());
+        if (payment.isEmpty() && !config.refund().unknownOrders()) {
+            String reason = "order " + command.partnerOrderNo() + " is not in the ledger: the gateway refunds only "
+                    + "payments it made (SCANFORPAY_REFUND_UNKNOWN_ORDERS=true allows others)";
+            log.warn("REFUND {} of {} refused: {}", command.refundNo(), command.partnerOrderNo(), reason);
+            exchange.getMessage().setBody(results.rejected(command, new FieldError("partnerOrderNo", reason)));
+            return;
+        }
         Optional<Partner> partner = payment.isPresent() ? providerCalls.partnerOf(payment.get())
                 : providerCalls.partnerFor(null);
         if (partner.isEmpty()) {
@@ -201,14 +208,9 @@ public class PaymentCommandRoute extends RouteBuilder {
                 exchange.getMessage().setBody(stored.result(entry.finalResult()));
             } else {
                 // Its call was cut off by a crash (this repeat is Kafka's redelivery), or is still in flight
-                // elsewhere. There is no refund query, and sending it again could refund twice: UNKNOWN now, so the
-                // command never ends without a result; a call still in flight publishes its answer after it.
-                PaymentResult unknown = results.unknown(command, ResultSource.REFUND_RESPONSE,
-                        "refund outcome unknown: its call was interrupted or is still in flight; check with "
-                                + "ScanForPay", null);
-                ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING), RefundState.UNKNOWN,
-                        stored.write(unknown));
-                exchange.getMessage().setBody(unknown);
+                // elsewhere: UNKNOWN now, so the command never ends without a result; a call still in flight
+                // publishes its answer after it.
+                exchange.getMessage().setBody(proof.refundCutOff(command));
             }
         }
     }
@@ -223,12 +225,17 @@ public class PaymentCommandRoute extends RouteBuilder {
             default -> RefundState.UNKNOWN;
         };
         // from UNKNOWN too: a repeat may have given the call up for lost while it was only slow
-        if (!ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN), state,
-                stored.write(result))) {
+        RefundMove move = ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN),
+                state, stored.write(result), payment -> stored.write(machine.refundedInFull(payment, result.reqMsgId())),
+                machine.publishGrace());
+        if (!move.moved()) {
             log.warn("REFUND {} had already moved on; its answer {} is published as received", command.refundNo(),
                     result.outcome());
         }
         exchange.getMessage().setBody(result);
+        if (move.paymentRefunded() != null) {
+            exchange.setProperty(PAYMENT_REFUNDED, stored.result(move.paymentRefunded()));
+        }
     }
 
     private static PaymentCommand command(Exchange exchange) {
@@ -248,20 +255,16 @@ public class PaymentCommandRoute extends RouteBuilder {
                 + "&pollTimeoutMs=" + consumer.pollTimeout().toMillis()
                 + "&sessionTimeoutMs=" + consumer.sessionTimeout().toMillis()
                 + "&heartbeatIntervalMs=" + consumer.sessionTimeout().toMillis() / 3
+                + "&maxPollIntervalMs=" + consumer.maxPollInterval().toMillis()
                 + "&batchingIntervalMs=1"
                 + "&autoOffsetReset=earliest"
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + PaymentBeans.OFFSET_COMMIT
-                // a failed batch reconnects the consumer, which resumes from the last committed offsets
+                // only a fault of the dispatcher itself fails a batch: the consumer then reconnects and resumes from
+                // the committed offsets (anything else is committed, or rewound, by the dispatcher)
                 + "&breakOnFirstError=true"
                 + "&keyDeserializer=" + ByteArrayDeserializer.class.getName()
                 + "&valueDeserializer=" + ByteArrayDeserializer.class.getName();
-    }
-
-    private String deadLetterUri() {
-        return "kafka:" + config.topic().dlq()
-                + "?keySerializer=" + ByteArraySerializer.class.getName()
-                + "&valueSerializer=" + ByteArraySerializer.class.getName();
     }
 }

@@ -12,12 +12,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishing a result: serialised once, keyed by {@code partnerOrderNo}, done when Kafka has acknowledged it
@@ -51,6 +53,8 @@ public class PaymentResultRoute extends RouteBuilder {
     PaymentLedger ledger;
     @Inject
     MeterRegistry meters;
+    @Inject
+    ProducerTemplate sender;
 
     @Override
     public void configure() {
@@ -81,7 +85,7 @@ public class PaymentResultRoute extends RouteBuilder {
                 })
                 .idempotentConsumer(exchangeProperty(RESULT_KEY)).idempotentRepository(publishedResults)
                         .eager(true).completionEager(true).removeOnFailure(true).skipDuplicate(true)
-                    .to(SEND)
+                    .process(this::sendWhileCurrent)
                 .end()
                 // outside the idempotent block, so that a failing repeat never releases the other path's claim
                 .filter(exchangeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE.getName()).isEqualTo(true))
@@ -97,13 +101,7 @@ public class PaymentResultRoute extends RouteBuilder {
         from(SEND).routeId("send-result")
                 .log("Publishing ${body}")
                 .process(this::serialise)
-                .to("kafka:" + config.topic().results()
-                        + "?requestRequiredAcks=all"
-                        + "&deliveryTimeoutMs=" + config.publishTimeout().toMillis()
-                        + "&requestTimeoutMs=" + Math.min(config.publishTimeout().toMillis(), 30_000)
-                        + "&maxBlockMs=" + config.publishTimeout().toMillis()
-                        + "&keySerializer=" + StringSerializer.class.getName()
-                        + "&valueSerializer=" + ByteArraySerializer.class.getName())
+                .to(KafkaProducers.reliable(config.topic().results(), config.publishTimeout()))
                 .process(this::countPublished);
     }
 
@@ -118,6 +116,35 @@ public class PaymentResultRoute extends RouteBuilder {
                 .maximumRedeliveries((int) (claimLease.toMillis() / CLAIM_RETRY.toMillis()) + 1);
     }
 
+    /**
+     * Sends a payment's result only while the ledger has the payment in a state that result describes, and keeps the
+     * payment from moving until Kafka has it: a late "waiting" is never published after the settlement, nor an
+     * outcome the payment has since left. A REJECTED result is about its command, not the payment: sent as it is.
+     */
+    private void sendWhileCurrent(Exchange exchange) {
+        PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
+        Set<PaymentState> describedStates = switch (result.outcome()) {
+            case PENDING -> EnumSet.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING);
+            case SUCCESS, FAILED, REFUNDED, UNKNOWN -> EnumSet.of(PaymentState.valueOf(result.outcome().name()));
+            default -> null;
+        };
+        if (describedStates == null) {
+            send(exchange);
+        } else if (!ledger.publishWhileIn(result.partnerOrderNo(), describedStates, () -> send(exchange))) {
+            log.info("{} {} not published: the payment has moved on", result.partnerOrderNo(), result.outcome());
+        }
+    }
+
+    /** Sends to Kafka on this thread, and fails as the send failed. */
+    private void send(Exchange exchange) {
+        sender.send(SEND, exchange);
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            exchange.setException(null);
+            throw failure instanceof RuntimeException runtime ? runtime : new RuntimeCamelException(failure);
+        }
+    }
+
     /** One key per payment outcome: {@code partnerOrderNo/type/outcome}. */
     static String resultKey(PaymentResult result) {
         return result.partnerOrderNo() + "/" + result.type() + "/" + result.outcome();
@@ -126,7 +153,7 @@ public class PaymentResultRoute extends RouteBuilder {
     private void repeat(Exchange exchange) {
         String key = exchange.getProperty(RESULT_KEY, String.class);
         if (!publishedResults.isDone(key)) {
-            throw new ResultBeingPublishedException(key);
+            throw new ResultBeingPublishedException("result " + key);
         }
         log.debug("Result {} was already published", key);
     }

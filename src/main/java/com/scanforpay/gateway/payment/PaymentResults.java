@@ -79,6 +79,18 @@ public final class PaymentResults {
                 rejection.errors(), null, now());
     }
 
+    /**
+     * A payment whose refunds reached its paid amount: its settled result ({@code paid}, null if unreadable) now
+     * REFUNDED, learnt from the refund call {@code reqMsgId}.
+     */
+    public PaymentResult refundedInFull(PaymentResult paid, PaymentCommand payment, String reqMsgId) {
+        PaymentResult base = paid != null ? paid : unknown(payment, ResultSource.REFUND_RESPONSE, null, null);
+        return new PaymentResult(payment.partnerOrderNo(), CommandType.PAY, Outcome.REFUNDED,
+                ResultSource.REFUND_RESPONSE, null, "refunded in full by its refunds", OrderResult.STATUS_REFUNDED,
+                base.orderNo(), payment.orderAmount(), base.currency(), base.wallet(), base.payTime(), base.buyer(),
+                base.buyerId(), null, null, reqMsgId, now());
+    }
+
     static Outcome orderOutcome(CommandType type, OrderResult body) {
         if (!body.isSuccess()) {
             if (type == CommandType.QUERY) {

@@ -38,19 +38,20 @@ public final class PaymentStateMachine {
     private final PaymentResults results;
     private final StoredJson stored;
     private final ScanForPayConfig.Pending timing;
-    private final Duration responseTimeout;
+    private final Duration callTimeout;
     private final Duration publishGrace;
 
     /**
+     * @param callTimeout  the longest a provider call can take: getting a connection, then the answer
      * @param publishGrace how long after a payment becomes final its result is republished by the resolver
      *                     unless it has been confirmed on Kafka (whoever settled it may have died before publishing)
      */
     public PaymentStateMachine(PaymentResults results, ObjectMapper mapper, ScanForPayConfig.Pending timing,
-            Duration responseTimeout, Duration publishGrace) {
+            Duration callTimeout, Duration publishGrace) {
         this.results = results;
         this.stored = new StoredJson(mapper);
         this.timing = timing;
-        this.responseTimeout = responseTimeout;
+        this.callTimeout = callTimeout;
         this.publishGrace = publishGrace;
     }
 
@@ -72,7 +73,7 @@ public final class PaymentStateMachine {
 
     /** When a new payment is first checked if its pay call never reports back (the instance crashed). */
     public Duration firstCheckOfPayCall() {
-        return responseTimeout.plus(timing.firstQueryDelay());
+        return callTimeout.plus(timing.firstQueryDelay());
     }
 
     /**
@@ -150,6 +151,22 @@ public final class PaymentStateMachine {
         return new Step(from, stateOf(notified.outcome()), PaymentUpdate.none()
                 .withProviderOrderNo(notified.orderNo()).withFinalResult(json(notified)).checkAgainIn(publishGrace),
                 notified, false);
+    }
+
+    /** The payment's REFUNDED result once its refunds reach the paid amount (refund call {@code reqMsgId}). */
+    public PaymentResult refundedInFull(LedgerEntry payment, String reqMsgId) {
+        PaymentResult paid;
+        try {
+            paid = payment.finalResult() == null ? null : stored.result(payment.finalResult());
+        } catch (IllegalStateException e) {
+            paid = null; // the ledger's own fields say enough
+        }
+        return results.refundedInFull(paid, paymentOf(payment), reqMsgId);
+    }
+
+    /** How long a final payment stays due for republishing, unless its result is confirmed on Kafka first. */
+    public Duration publishGrace() {
+        return publishGrace;
     }
 
     /** The published form of a final result, kept in the ledger to answer a repeated command. */

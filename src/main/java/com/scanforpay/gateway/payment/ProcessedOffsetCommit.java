@@ -1,8 +1,6 @@
 package com.scanforpay.gateway.payment;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -14,8 +12,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The command consumer's only way of committing offsets: after a batch is fully processed, on the consumer's
- * own thread, one synchronous commit of the offset after each partition's last record.
+ * Makes camel-kafka leave every commit of the commands topic to the gateway: {@link CommandBatchDispatcher} commits,
+ * after each batch and on the consumer's own thread, each partition up to its first record not done.
  *
  * <p>Being a custom {@link KafkaManualCommitFactory} makes camel-kafka 4.17 pick its no-op commit manager, so
  * Camel itself never commits (on revocation, on stop, after a batch): the pitfalls CAMEL-23994, CAMEL-23997 and
@@ -39,23 +37,8 @@ public final class ProcessedOffsetCommit implements KafkaManualCommitFactory {
                 Duration.ofMillis(record.commitTimeout));
     }
 
-    /**
-     * Commits, for each partition in the batch, the offset after its highest record. Must run on the consumer
-     * thread that polled the batch (the Kafka consumer is single-threaded).
-     */
-    public static void commitBatch(List<Exchange> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Consumer<?, ?> consumer = null;
-        Duration timeout = null;
-        for (Exchange record : records) {
-            RecordPosition position = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, RecordPosition.class);
-            offsets.merge(position.partition(), new OffsetAndMetadata(position.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
-            consumer = position.consumer();
-            timeout = position.timeout();
-        }
-        if (consumer != null) {
-            consumer.commitSync(offsets, timeout);
-        }
+    /** How long a commit of the records of {@code record}'s consumer may block (camel-kafka's commit timeout). */
+    public static Duration timeoutOf(Exchange record) {
+        return record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, RecordPosition.class).timeout();
     }
 }

@@ -125,10 +125,12 @@ public final class ProviderCalls {
         }
     }
 
-    /** No answer at all (timeout, refused or reset connection). */
+    /** No answer at all (no connection in time, timeout, refused or reset connection). */
     public ProviderReply noAnswer(String reqMsgId, Throwable cause) {
-        Kind kind = cause instanceof TimeoutException
-                || cause.getClass().getSimpleName().contains("Timeout") ? Kind.TIMEOUT : Kind.CONNECTION;
+        boolean timedOut = cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout");
+        // Vert.x's words when the connect timeout ran out before the call had a connection: it was never sent
+        boolean neverSent = timedOut && String.valueOf(cause.getMessage()).contains("getting a connection");
+        Kind kind = neverSent ? Kind.NO_CONNECTION : timedOut ? Kind.TIMEOUT : Kind.CONNECTION;
         return new ProviderReply.Inconclusive(kind, "no answer from provider: " + cause.getClass().getSimpleName(),
                 reqMsgId);
     }

@@ -22,6 +22,8 @@ public sealed interface ProviderReply {
         /** Why nothing was established; the metric {@code scanforpay_provider_errors_total} counts by it. */
         public enum Kind {
             TIMEOUT, CONNECTION, HTTP_STATUS, MALFORMED, BAD_SIGNATURE,
+            /** No connection within the connect timeout (every pooled one busy, or the host unreachable). */
+            NO_CONNECTION,
             /** Verified, but about another order or amount. */
             MISMATCH,
             /** No call was made (no partner serves the store). */

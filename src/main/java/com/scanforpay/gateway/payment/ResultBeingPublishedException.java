@@ -6,7 +6,8 @@ package com.scanforpay.gateway.payment;
  */
 public final class ResultBeingPublishedException extends RuntimeException {
 
-    public ResultBeingPublishedException(String key) {
-        super("result " + key + " is being published by another path; try again shortly", null, false, false);
+    /** @param what what is being published, e.g. {@code result <key>} */
+    public ResultBeingPublishedException(String what) {
+        super(what + " is being published by another path; try again shortly", null, false, false);
     }
 }

@@ -1,10 +1,12 @@
 package com.scanforpay.gateway.ledger;
 
+import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.localstack.LocalPostgres;
@@ -29,6 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -59,6 +63,9 @@ class PaymentLedgerTest {
 
     // Flyway logs every connection's full JDBC URL at INFO. Strong reference: the log manager keeps loggers weakly.
     private static final java.util.logging.Logger FLYWAY_LOG = LogContext.getLogContext().getLogger("org.flywaydb");
+
+    private static final String REFUNDED_RESULT = "{\"outcome\":\"REFUNDED\"}";
+    private static final Duration GRACE = Duration.ofMinutes(5);
 
     private static DataSource dataSource;
     private static PaymentLedger ledger;
@@ -353,7 +360,7 @@ class PaymentLedgerTest {
         String done = refundNo();
         String processing = refundNo();
         admitted(ledger.admitRefund(done, order, 500));
-        assertTrue(ledger.moveRefund(done, Set.of(RefundState.REFUNDING), RefundState.SUCCESS, null));
+        assertTrue(succeed(done, Set.of(RefundState.REFUNDING), null));
         admitted(ledger.admitRefund(processing, order, 500));
         assertTrue(ledger.moveRefund(processing, Set.of(RefundState.REFUNDING), RefundState.PENDING, null));
         String unknown = refundNo();
@@ -400,7 +407,7 @@ class PaymentLedgerTest {
         assertEquals(refused, ledger.admitRefund(refundNo, order, 400));
         assertEquals(refused, ledger.admitRefund(refundNo, other, 300));
 
-        assertTrue(ledger.moveRefund(refundNo, Set.of(RefundState.REFUNDING), RefundState.SUCCESS, "{\"ok\":1}"));
+        assertTrue(succeed(refundNo, Set.of(RefundState.REFUNDING), "{\"ok\":1}"));
         RefundAdmission afterSuccess = ledger.admitRefund(refundNo, order, 300);
         RefundEntry known = assertInstanceOf(RefundAdmission.Existing.class, afterSuccess).entry();
         assertEquals(RefundState.SUCCESS, known.state());
@@ -416,7 +423,7 @@ class PaymentLedgerTest {
 
         assertEquals(RefundState.REFUNDING, entry.state());
         assertEquals(entry, ledger.findRefund(refundNo).orElseThrow());
-        assertTrue(ledger.moveRefund(refundNo, Set.of(RefundState.REFUNDING), RefundState.SUCCESS, null),
+        assertTrue(succeed(refundNo, Set.of(RefundState.REFUNDING), null),
                 "success of a refund paid elsewhere: nothing to add to");
         assertTrue(ledger.find(order).isEmpty());
         assertTrue(ledger.findRefund(refundNo()).isEmpty());
@@ -447,29 +454,125 @@ class PaymentLedgerTest {
         assertTrue(ledger.moveRefund(part, Set.of(RefundState.REFUNDING), RefundState.PENDING, null));
         assertFalse(ledger.moveRefund(part, Set.of(RefundState.REFUNDING), RefundState.PENDING, null),
                 "cannot move twice");
-        assertTrue(ledger.moveRefund(part, Set.of(RefundState.PENDING), RefundState.SUCCESS, "{\"part\":1}"));
+        assertTrue(succeed(part, Set.of(RefundState.PENDING), "{\"part\":1}"));
         LedgerEntry partly = ledger.find(order).orElseThrow();
         assertEquals(1000, partly.refundedAmount());
         assertEquals(PaymentState.SUCCESS, partly.state(), "partly refunded: still paid");
         assertEquals("{\"part\":1}", ledger.findRefund(part).orElseThrow().finalResult());
 
-        assertTrue(ledger.moveRefund(part, Set.of(RefundState.SUCCESS), RefundState.SUCCESS, null),
+        assertTrue(succeed(part, Set.of(RefundState.SUCCESS), null),
                 "a refund already SUCCESS may be moved again");
         assertEquals(1000, ledger.find(order).orElseThrow().refundedAmount(), "but is never counted twice");
         assertEquals("{\"part\":1}", ledger.findRefund(part).orElseThrow().finalResult(), "kept by COALESCE");
 
-        assertTrue(ledger.moveRefund(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING), RefundState.SUCCESS,
-                null));
+        assertNull(ledger.moveRefund(part, Set.of(RefundState.SUCCESS), RefundState.SUCCESS, null,
+                payment -> REFUNDED_RESULT, GRACE).paymentRefunded(), "a part does not refund the payment in full");
+        ledger.confirmPublished(order, PaymentState.SUCCESS);
+
+        RefundMove full = ledger.moveRefund(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING),
+                RefundState.SUCCESS, null, payment -> {
+                    assertEquals(PaymentState.REFUNDED, payment.state(), "the result is made of the payment as it is");
+                    assertEquals(2100, payment.refundedAmount());
+                    return REFUNDED_RESULT;
+                }, GRACE);
+        assertTrue(full.moved());
+        assertEquals(REFUNDED_RESULT, full.paymentRefunded(), "its REFUNDED result, to publish");
         LedgerEntry refunded = ledger.find(order).orElseThrow();
         assertEquals(2100, refunded.refundedAmount());
         assertEquals(PaymentState.REFUNDED, refunded.state());
-        assertFalse(ledger.moveRefund(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING),
-                RefundState.SUCCESS, null));
-        assertFalse(ledger.moveRefund(refundNo(), Set.of(RefundState.REFUNDING), RefundState.SUCCESS, null),
+        assertEquals(REFUNDED_RESULT, refunded.finalResult(), "a repeated command is answered REFUNDED");
+        assertNotNull(refunded.nextCheckAt(), "due again until its REFUNDED result is confirmed published");
+        ledger.confirmPublished(order, PaymentState.REFUNDED);
+        assertNull(ledger.find(order).orElseThrow().nextCheckAt(), "then nothing more to do");
+        assertFalse(succeed(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING), null));
+        assertFalse(succeed(refundNo(), Set.of(RefundState.REFUNDING), null),
                 "unknown refund");
 
         assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is already fully refunded"),
                 ledger.admitRefund(refundNo(), order, 1));
+    }
+
+    @Test
+    void refundsStillOpenAfterTheDeadlineEndUnknownOnlyOnceAnnounced() throws Exception {
+        String order = paid(2100);
+        String processing = refundNo();
+        String inFlight = refundNo();
+        String recent = refundNo();
+        String done = refundNo();
+        admitted(ledger.admitRefund(processing, order, 100));
+        ledger.moveRefund(processing, Set.of(RefundState.REFUNDING), RefundState.PENDING, "{\"pending\":1}");
+        admitted(ledger.admitRefund(inFlight, order, 100));
+        admitted(ledger.admitRefund(done, order, 100));
+        succeed(done, Set.of(RefundState.REFUNDING), null);
+        makeOld(processing, inFlight, done);
+        admitted(ledger.admitRefund(recent, order, 100));
+
+        Function<RefundEntry, String> failing = refund -> {
+            throw new IllegalStateException("Kafka refused it");
+        };
+        assertThrows(IllegalStateException.class, () -> ledger.endOpenRefunds(Duration.ofMinutes(10), 100, failing));
+        assertEquals(RefundState.PENDING, ledger.findRefund(processing).orElseThrow().state(),
+                "not announced: nothing recorded");
+
+        List<String> announced = new ArrayList<>();
+        List<RefundEntry> ended = ledger.endOpenRefunds(Duration.ofMinutes(10), 100, refund -> {
+            announced.add(refund.refundNo());
+            return "{\"unknown\":\"" + refund.refundNo() + "\"}";
+        });
+
+        assertEquals(Set.of(processing, inFlight), new HashSet<>(announced), "open and older than the deadline");
+        assertEquals(Set.of(processing, inFlight), ended.stream().map(RefundEntry::refundNo).collect(toSet()));
+        for (String refund : List.of(processing, inFlight)) {
+            RefundEntry entry = ledger.findRefund(refund).orElseThrow();
+            assertEquals(RefundState.UNKNOWN, entry.state());
+            assertEquals("{\"unknown\":\"" + refund + "\"}", entry.finalResult());
+        }
+        assertEquals(RefundState.REFUNDING, ledger.findRefund(recent).orElseThrow().state(), "within its deadline");
+        assertEquals(RefundState.SUCCESS, ledger.findRefund(done).orElseThrow().state());
+        assertTrue(ledger.endOpenRefunds(Duration.ofMinutes(10), 100, refund -> "{}").stream()
+                .noneMatch(refund -> refund.partnerOrderNo().equals(order)), "each is ended once");
+        assertInstanceOf(RefundAdmission.Refused.class, ledger.admitRefund(refundNo(), order, 1701),
+                "an UNKNOWN refund's amount stays counted");
+    }
+
+    @Test
+    void aResultIsPublishedOnlyWhileThePaymentIsInAStateItDescribesAndTheMoveWaitsForIt() throws Exception {
+        String order = orderNo();
+        admit(order, 2100);
+        AtomicInteger published = new AtomicInteger();
+
+        assertTrue(ledger.publishWhileIn(order, Set.of(PaymentState.PAYING, PaymentState.PENDING),
+                published::incrementAndGet));
+        assertTrue(ledger.publishWhileIn(orderNo(), Set.of(PaymentState.SUCCESS), published::incrementAndGet),
+                "an order the ledger does not know is published as it comes");
+        ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none());
+        assertFalse(ledger.publishWhileIn(order, Set.of(PaymentState.PAYING, PaymentState.PENDING),
+                published::incrementAndGet), "a late waiting result after the settlement");
+        assertEquals(2, published.get());
+
+        String waiting = orderNo();
+        admit(waiting, 500);
+        CountDownLatch publishing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            Future<Boolean> pending = executor.submit(() -> ledger.publishWhileIn(waiting,
+                    Set.of(PaymentState.PAYING), () -> {
+                        publishing.countDown();
+                        await(release);
+                    }));
+            assertTrue(publishing.await(10, TimeUnit.SECONDS));
+            Future<Boolean> settle = executor.submit(() -> ledger.move(waiting,
+                    Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none()));
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> settle.get(300, TimeUnit.MILLISECONDS),
+                    "the settlement waits while the waiting result is being published");
+            release.countDown();
+            assertTrue(pending.get(10, TimeUnit.SECONDS));
+            assertTrue(settle.get(10, TimeUnit.SECONDS), "then it moves");
+        } finally {
+            release.countDown();
+            executor.shutdownNow();
+        }
     }
 
     @Test
@@ -525,6 +628,31 @@ class PaymentLedgerTest {
         admit(order, amount);
         assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none()));
         return order;
+    }
+
+    /** Moves a refund to SUCCESS: a refund of its payment in full is recorded with {@link #REFUNDED_RESULT}. */
+    private static boolean succeed(String refundNo, Set<RefundState> from, String finalResult) {
+        return ledger.moveRefund(refundNo, from, RefundState.SUCCESS, finalResult, payment -> REFUNDED_RESULT, GRACE)
+                .moved();
+    }
+
+    /** Makes the refunds a day old. */
+    private static void makeOld(String... refundNos) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE refunds SET created_at = now() - interval '1 day' WHERE refund_no = ANY(?)")) {
+            statement.setArray(1, connection.createArrayOf("varchar", refundNos));
+            statement.executeUpdate();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static RefundEntry admitted(RefundAdmission admission) {

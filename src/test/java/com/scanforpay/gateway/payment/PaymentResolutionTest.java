@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.ledger.PaymentUpdate;
+import com.scanforpay.gateway.ledger.RefundState;
 import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
@@ -33,6 +34,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +56,8 @@ class PaymentResolutionTest {
     PaymentLedger ledger;
     @Inject
     DataSource dataSource;
+    @Inject
+    ProducerTemplate producer;
     @TestHTTPResource(NotifyCallbackRoute.PATH)
     URL notifyUrl;
 
@@ -191,6 +196,93 @@ class PaymentResolutionTest {
         assertEquals("REJECTED", rejected.get("outcome").asText());
         assertTrue(rejected.get("msg").asText().contains("not paid"), rejected.toString());
         assertEquals(0, refundCalls(order));
+    }
+
+    @Test
+    void refundsReachingThePaidAmountPublishTheRefundedPaymentOnceAndEndItsSchedule() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        refund(order, "ra" + order.substring(2), 1000);
+        refund(order, "rb" + order.substring(2), 1100);
+
+        await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state() == PaymentState.REFUNDED
+                && ledger.find(order).orElseThrow().nextCheckAt() == null);
+        TOPICS.kafka().awaitConsumed("scanforpay-gateway", COMMANDS);
+        TOPICS.results().awaitCaughtUp();
+
+        assertEquals(List.of("PAY/SUCCESS", "REFUND/SUCCESS", "REFUND/SUCCESS", "PAY/REFUNDED"),
+                TOPICS.results().fieldsWithKey(order, "type", "outcome"), "the payment's refunded state, once");
+        JsonNode refunded = TOPICS.results().jsonWithKey(order).get(3);
+        assertEquals("REFUND_RESPONSE", refunded.get("source").asText());
+        assertEquals(3, refunded.get("status").asInt());
+        assertEquals(2100, refunded.get("orderAmount").asInt());
+        assertEquals("REFUNDED", JSON.readTree(ledger.find(order).orElseThrow().finalResult()).get("outcome")
+                .asText(), "a repeated PAY is answered with it");
+    }
+
+    @Test
+    void aRefundAnsweredProcessingIsPendingUntilItsDeadlineThenUnknownAndStillCounted() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        String processing = SandboxBarcodes.PROCESSING_REFUND_PREFIX + order.substring(2, 20);
+
+        refund(order, processing, 2000);
+
+        assertEquals(List.of("SUCCESS/PAY_RESPONSE", "PENDING/REFUND_RESPONSE", "UNKNOWN/REFUND_RESPONSE"),
+                awaitOutcomes(order, 3), "UNKNOWN once its deadline (" + GatewayTestStack.REFUND_DEADLINE + ") passed");
+        assertEquals(RefundState.UNKNOWN, ledger.findRefund(processing).orElseThrow().state());
+        refund(order, "rz" + order.substring(2), 200);
+        JsonNode refused = awaitResults(order, 4).get(3);
+        assertEquals("REJECTED", refused.get("outcome").asText(), "its amount may have gone back: still counted");
+        assertEquals("orderAmount", refused.get("errors").get(0).get("field").asText());
+        assertEquals(1, refundCalls(order));
+    }
+
+    @Test
+    void aRefundOfAnOrderTheLedgerDoesNotKnowIsRejectedAndNotSent() throws Exception {
+        String order = newOrderNo();
+
+        refund(order, "ru" + order.substring(2), 100);
+
+        JsonNode rejected = awaitResults(order, 1).get(0);
+        assertEquals("REJECTED", rejected.get("outcome").asText());
+        assertEquals("partnerOrderNo", rejected.get("errors").get(0).get("field").asText());
+        assertTrue(rejected.get("msg").asText().contains("SCANFORPAY_REFUND_UNKNOWN_ORDERS"), rejected.toString());
+        assertEquals(0, refundCalls(order));
+    }
+
+    @Test
+    void aResultIsNeverPublishedOnceThePaymentHasMovedPastIt() throws Exception {
+        String settled = newOrderNo();
+        String waiting = newOrderNo();
+        for (String order : List.of(settled, waiting)) {
+            ledger.admitPayment(order, GatewayTestStack.STORE_NO, GatewayTestStack.PARTNER_NO, 2100,
+                    SandboxBarcodes.PAID, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), null);
+        }
+        assertTrue(ledger.move(settled, java.util.Set.of(PaymentState.PAYING), PaymentState.SUCCESS,
+                PaymentUpdate.none()));
+        assertTrue(ledger.move(waiting, java.util.Set.of(PaymentState.PAYING), PaymentState.PENDING,
+                PaymentUpdate.none()));
+
+        // a late "waiting" (a status-0 notify, a slow pay answer) reaching the publishing step after the settlement
+        publish(pending(settled));
+        publish(pending(waiting));
+
+        assertEquals(List.of("PENDING/NOTIFY"), awaitOutcomes(waiting, 1));
+        TOPICS.results().awaitCaughtUp();
+        assertTrue(TOPICS.results().withKey(settled).isEmpty(), "settled: its waiting result is not published");
+    }
+
+    private void publish(PaymentResult result) {
+        Exchange done = producer.send(PaymentResultRoute.PUBLISH, exchange -> exchange.getMessage().setBody(result));
+        assertEquals(null, done.getException());
+    }
+
+    private static PaymentResult pending(String order) {
+        return new PaymentResult(order, CommandType.PAY, Outcome.PENDING, ResultSource.NOTIFY, 1, "success", 0, null,
+                2100, "JPY", "Alipay", null, null, null, null, null, null, "2026-12-02T00:00:00Z");
     }
 
     @Test

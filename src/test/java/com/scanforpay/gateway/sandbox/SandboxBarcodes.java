@@ -37,8 +37,14 @@ package com.scanforpay.gateway.sandbox;
  *     payQuery of it is answered (still waiting) only after {@code slowLatency}, past a client's response
  *     timeout</td></tr>
  * </table>
+ *
+ * <p>Refunds: a refund whose {@code refundNo} starts with {@link #PROCESSING_REFUND_PREFIX} is taken (the order's
+ * refundable amount shrinks) but answered "processing" (status 0), and never reported further.
  */
 public final class SandboxBarcodes {
+
+    /** A refund with a {@code refundNo} starting so is answered "processing" (status 0) for good. */
+    public static final String PROCESSING_REFUND_PREFIX = "processing-";
 
     public static final String PAID = "284447106610060508";
     public static final String DECLINED = "134000000000000001";

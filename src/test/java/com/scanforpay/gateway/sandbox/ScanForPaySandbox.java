@@ -593,8 +593,11 @@ public final class ScanForPaySandbox implements AutoCloseable {
             refunds.put(body.refundNo(), order.partnerOrderNo());
             orders.put(order.partnerOrderNo(), order.withRefund(body.orderAmount()));
             LOG.debugf("sandbox refund %s of %s: %d", body.refundNo(), order.partnerOrderNo(), body.orderAmount());
-            return signed(reqMsgId, new RefundResult(CODE_SUCCESS, "success", body.orderAmount(),
-                    RefundResult.STATUS_DONE, order.currency()));
+            // taken, but answered "processing" for good: ScanForPay has no refund query to learn how it ended
+            int status = body.refundNo().startsWith(SandboxBarcodes.PROCESSING_REFUND_PREFIX)
+                    ? RefundResult.STATUS_PROCESSING : RefundResult.STATUS_DONE;
+            return signed(reqMsgId, new RefundResult(CODE_SUCCESS, "success", body.orderAmount(), status,
+                    order.currency()));
         }
     }
 

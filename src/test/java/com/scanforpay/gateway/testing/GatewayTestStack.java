@@ -22,6 +22,8 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final String SIGN_KEY = "test-sign-key-5f2b";
     public static final String STORE_NO = "100010000000002";
     public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration REFUND_DEADLINE = Duration.ofSeconds(3);
     public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
     /** The HTTP port of the applications under test in this JVM. */
     private static final int HTTP_PORT = GatewayProcess.freePort();
@@ -105,6 +107,10 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("scanforpay.sign-key", SIGN_KEY),
                 Map.entry("scanforpay.store-no", STORE_NO),
                 Map.entry("scanforpay.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms"),
+                // shorter than the response timeout, as start-up demands
+                Map.entry("scanforpay.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms"),
+                // a refund answered "processing" ends UNKNOWN at test speed
+                Map.entry("scanforpay.refund.deadline", REFUND_DEADLINE.toMillis() + "ms"),
                 // a free port, not 8081: another build on the machine may hold that one
                 Map.entry("quarkus.http.test-port", String.valueOf(HTTP_PORT)),
                 // the sandbox notifies the application under test
@@ -131,6 +137,7 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("SCANFORPAY_PENDING_QUERY_INTERVAL", "500ms"),
                 // a claim left by a killed instance is taken over after 5 s, not 20 s
                 Map.entry("SCANFORPAY_PUBLISH_TIMEOUT", "3s"),
+                Map.entry("SCANFORPAY_CONNECT_TIMEOUT", CONNECT_TIMEOUT.toMillis() + "ms"),
                 Map.entry("SCANFORPAY_IDEMPOTENCY_CLAIM_LEASE", "5s"),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker().bootstrapServers()),
                 Map.entry("SCANFORPAY_BASE_URL", sandbox().baseUrl()),

@@ -1,0 +1,29 @@
+package com.scanforpay.gateway.health;
+
+import com.scanforpay.gateway.payment.CommandIntake;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Whether payment commands are being taken: DOWN while an outage (PostgreSQL or Kafka out of reach) holds the
+ * command batches back, naming the cause, since when and how many batches in a row; UP again after the first batch
+ * that gets through.
+ */
+@Readiness
+@ApplicationScoped
+public class CommandIntakeCheck implements HealthCheck {
+
+    @Inject
+    CommandIntake intake;
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("Payment commands");
+        return intake.heldBack().map(held -> response.down().withData("heldBackSince", held.since().toString())
+                .withData("batchesHeldBack", held.batches()).withData("outage", held.outage()).build())
+                .orElseGet(() -> response.up().build());
+    }
+}

@@ -1,0 +1,30 @@
+package com.scanforpay.gateway.payment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BatchBudgetTest {
+
+    @Test
+    void theDefaultsLetTwoCommandsOfOneOrderRunInABatch() {
+        BatchBudget budget = BatchBudget.of(Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+        // 5 + 30 + 2 × (2 × 10 + 30) = 135 s per command; (300 - 5) / 135 = 2
+        assertEquals(Duration.ofSeconds(135), budget.perCommand());
+        assertEquals(2, budget.perOrder());
+    }
+
+    @Test
+    void aPollIntervalShorterThanOneCommandIsRefusedNamingTheSetting() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BatchBudget.of(
+                Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(30)));
+        assertTrue(refused.getMessage().startsWith("scanforpay.consumer.max-poll-interval (PT1M)"),
+                refused.getMessage());
+    }
+}
