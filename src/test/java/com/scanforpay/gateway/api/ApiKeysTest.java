@@ -26,7 +26,7 @@ class ApiKeysTest {
     public static class OneKey implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("scanforpay.api.keys.\"till-7\"", KEY);
+            return Map.of("scanforpay.api.auth", "keys", "scanforpay.api.keys.\"till-7\"", KEY);
         }
     }
 
