@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.LedgerException;
@@ -131,6 +132,10 @@ public class PaymentsResource {
     StoredJson stored;
     @Inject
     ApiConfig config;
+    @Inject
+    ScanForPayConfig gateway;
+    @Inject
+    CurrentCaller current;
 
     @POST
     @Blocking
@@ -180,26 +185,38 @@ public class PaymentsResource {
             return done(Problem.invalidCommand("type: " + message, List.of(new FieldError("type", message)))
                     .response());
         }
+        ApiCaller caller = current.get();
         String order = command.partnerOrderNo();
+        String what = "POST /payments " + order;
+        Optional<LedgerEntry> existing = ledger.find(order);
+        // the command's store, and the ledger's when the order number is already used (before any 409, which
+        // would tell the other store's amount)
+        Optional<Response> forbidden = forbidden(caller, what, command.storeNo())
+                .or(() -> existing.flatMap(entry -> forbidden(caller, what, entry.storeNo())));
+        if (forbidden.isPresent()) {
+            return done(forbidden.get());
+        }
         Response accepted = accepted(order, null, location(order));
-        Supplier<Optional<Response>> settled = () -> ledger.find(order).flatMap(entry -> payAnswer(entry, command));
+        Supplier<Optional<Response>> settled = () -> ledger.find(order).flatMap(entry -> forbidden(caller, what,
+                entry.storeNo()).or(() -> payAnswer(entry, command)));
         // Validated above, this command can only be REJECTED by the flow as a conflict: the ledger then holds
         // another payment under this order number, and the rejection carries this command's amount. Any other
         // REJECTED for the order (an invalid command, another conflicting one) belongs to another command, while
-        // this payment goes on.
+        // this payment goes on. Another store's payment may have taken the order number meanwhile (with the same
+        // amount and barcode, the flow takes this command as its repeat): its result is not for a key of this store.
         Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
-                || Objects.equals(result.orderAmount(), command.orderAmount()) && ledger.find(order)
+                ? caller.allStores() || ledger.find(order).filter(entry -> caller.actsFor(entry.storeNo())).isPresent()
+                : Objects.equals(result.orderAmount(), command.orderAmount()) && ledger.find(order)
                         .flatMap(entry -> PaymentLedger.conflict(entry, command.orderAmount(), command.barcode()))
                         .isPresent();
-        Optional<LedgerEntry> existing = ledger.find(order);
         if (existing.isPresent()) {
             Optional<Response> answer = payAnswer(existing.get(), command);
             // in progress: never published again, the flow already has it
             return answer.isPresent() ? done(answer.get())
                     : await(ResultWaiters.payKey(order), ours, waitFor, settled, accepted);
         }
-        return submitAndAwait("POST /payments " + order, order, body, ResultWaiters.payKey(order), ours, waitFor,
-                settled, accepted, "the payment could not be handed to Kafka; nothing was charged, send it again");
+        return submitAndAwait(what, order, body, ResultWaiters.payKey(order), ours, waitFor, settled, accepted,
+                "the payment could not be handed to Kafka; nothing was charged, send it again");
     }
 
     @GET
@@ -223,6 +240,10 @@ public class PaymentsResource {
         Optional<LedgerEntry> entry = ledger.find(order);
         if (entry.isEmpty()) {
             return done(Problem.notFound("no payment " + order + " in the ledger").response());
+        }
+        Optional<Response> forbidden = forbidden(current.get(), "GET /payments/" + order, entry.get().storeNo());
+        if (forbidden.isPresent()) {
+            return done(forbidden.get());
         }
         if (!refresh) {
             return done(json(200, view(entry.get(), null)));
@@ -274,6 +295,13 @@ public class PaymentsResource {
             @Parameter(description = "How long to wait for the final result, as for payments",
                     schema = @Schema(type = SchemaType.STRING), example = "30s") @QueryParam("wait") String wait,
             byte[] body) {
+        ApiCaller caller = current.get();
+        if (!caller.mayRefund()) {
+            // before anything else, the path too (not logged: not checked yet): the key learns nothing of the order
+            LOG.infof("POST /payments/…/refunds refused: %s may not refund", caller.label());
+            return done(Problem.forbidden(caller.label() + " may not refund: refunds need scanforpay.api.refunds.\""
+                    + caller.name() + "\"=true").response());
+        }
         byte[] command = refundCommand(order, body);
         Checked request = check(wait, command);
         if (request.problem() != null) {
@@ -282,6 +310,17 @@ public class PaymentsResource {
         Duration waitFor = request.waitFor();
         PaymentCommand refund = request.command();
         String refundNo = refund.refundNo();
+        Optional<LedgerEntry> payment = ledger.find(order);
+        if (payment.isEmpty() && !gateway.refund().unknownOrders()) {
+            return done(Problem.notFound("partnerOrderNo", "no payment " + order + " in the ledger: only orders "
+                    + "paid through the gateway are refunded (scanforpay.refund.unknown-orders)").response());
+        }
+        // an order the ledger does not know has no store to check: only a key of every store refunds it
+        Optional<Response> forbidden = forbidden(caller, "POST /payments/" + order + "/refunds",
+                payment.map(LedgerEntry::storeNo).orElse(null));
+        if (forbidden.isPresent()) {
+            return done(forbidden.get());
+        }
         Response accepted = accepted(order, refundNo, location(order, refundNo));
         Predicate<RefundEntry> thisRefund = entry -> entry.partnerOrderNo().equals(order)
                 && entry.amount() == refund.orderAmount();
@@ -317,11 +356,20 @@ public class PaymentsResource {
     @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response refundState(@PathParam("partnerOrderNo") String order, @PathParam("refundNo") String refundNo) {
-        return ledger.findRefund(refundNo).filter(entry -> entry.partnerOrderNo().equals(order))
-                .map(entry -> json(200, new RefundView(entry.refundNo(), entry.partnerOrderNo(), entry.state(),
-                        entry.amount(), finalResult(entry).orElse(null))))
-                .orElseGet(() -> Problem.notFound("no refund " + refundNo + " of payment " + order
-                        + " in the ledger").response());
+        Optional<LedgerEntry> payment = ledger.find(order);
+        Optional<RefundEntry> refund = ledger.findRefund(refundNo)
+                .filter(entry -> entry.partnerOrderNo().equals(order));
+        Response notFound = Problem.notFound("no refund " + refundNo + " of payment " + order + " in the ledger")
+                .response();
+        if (payment.isEmpty() && refund.isEmpty()) {
+            return notFound;
+        }
+        // a refund of an order the ledger does not know: only a key of every store reads it
+        return forbidden(current.get(), "GET /payments/" + order + "/refunds/" + refundNo,
+                payment.map(LedgerEntry::storeNo).orElse(null))
+                .or(() -> refund.map(entry -> json(200, new RefundView(entry.refundNo(), entry.partnerOrderNo(),
+                        entry.state(), entry.amount(), finalResult(entry).orElse(null)))))
+                .orElse(notFound);
     }
 
     @ServerExceptionMapper
@@ -493,6 +541,19 @@ public class PaymentsResource {
 
     private Response ok(PaymentResult result) {
         return json(200, result);
+    }
+
+    /**
+     * The one authorization check of every endpoint: nothing when {@code caller} acts for {@code storeNo} (the
+     * order's; {@code null} when it cannot be known, which only a caller of every store passes), else the 403
+     * problem, which tells nothing of the order.
+     */
+    private static Optional<Response> forbidden(ApiCaller caller, String request, String storeNo) {
+        if (caller.actsFor(storeNo)) {
+            return Optional.empty();
+        }
+        LOG.infof("%s refused: %s does not act for the order's store", request, caller.label());
+        return Optional.of(Problem.forbidden(caller.label() + " does not act for this order's store").response());
     }
 
     private Response accepted(String order, String refundNo, String location) {

@@ -45,6 +45,17 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem("urn:scanforpay:problem:not-found", "Not found", 404, what, null);
     }
 
+    /** Not found, naming the request's field that names it. */
+    static Problem notFound(String field, String message) {
+        return new Problem("urn:scanforpay:problem:not-found", "Not found", 404, field + ": " + message,
+                List.of(new FieldError(field, message)));
+    }
+
+    /** The caller may not do this; {@code detail} says why, never anything of the order. */
+    static Problem forbidden(String detail) {
+        return new Problem("urn:scanforpay:problem:forbidden", "Forbidden", 403, detail, null);
+    }
+
     static Problem unauthorized() {
         return new Problem("urn:scanforpay:problem:unauthorized", "Unauthorized", 401,
                 "a valid API key is required: Authorization: Bearer <key>", null);
