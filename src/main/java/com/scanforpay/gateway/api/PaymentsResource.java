@@ -413,7 +413,7 @@ public class PaymentsResource {
      * Completes with 200 and the result as soon as {@code waiter} gets one. A REJECTED result, or the end of the
      * wait, is settled by the ledger: 409 if the order (or refundNo) turned out to be another command's, 200 if the
      * result is final there (one published before this instance's results consumer was assigned is found there),
-     * else the REJECTED result or {@code accepted}.
+     * else the REJECTED result as a 409 problem (never a 200), or {@code accepted}.
      */
     private CompletionStage<Response> await(CompletableFuture<PaymentResult> waiter, Duration wait,
             Supplier<Optional<Response>> settled, Response accepted) {
@@ -424,11 +424,11 @@ public class PaymentsResource {
         }
         return waiter.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenCompose(result -> {
             if (result != null && result.outcome() != Outcome.REJECTED) {
-                return done(ok(result));
+                return done(answer(result));
             }
             // completed on the JDK's delay thread or the results consumer: the ledger (JDBC) is read on a worker
-            return CompletableFuture.supplyAsync(() -> settled.get()
-                    .orElseGet(() -> result != null ? ok(result) : accepted), Infrastructure.getDefaultWorkerPool());
+            return CompletableFuture.supplyAsync(() -> settled.get().orElseGet(() -> result != null ? answer(result)
+                    : accepted), Infrastructure.getDefaultWorkerPool());
         });
     }
 
@@ -440,7 +440,7 @@ public class PaymentsResource {
             LOG.infof("POST /payments %s refused: %s", entry.partnerOrderNo(), conflict.get().message());
             return Optional.of(Problem.conflict(conflict.get().field(), conflict.get().message()).response());
         }
-        return finalResult(entry).map(this::ok);
+        return finalResult(entry).map(this::answer);
     }
 
     /** The ledger's answer to a refund request: 409 if the refundNo is another refund's, else its final result. */
@@ -449,7 +449,7 @@ public class PaymentsResource {
             return Optional.of(Problem.conflict("refundNo", "refundNo " + entry.refundNo()
                     + " was already used for another refund").response());
         }
-        return finalResult(entry).map(this::ok);
+        return finalResult(entry).map(this::answer);
     }
 
     /** The refund's final REFUND result, if it has one. */
@@ -539,8 +539,9 @@ public class PaymentsResource {
         return duration.compareTo(config.maxWait()) > 0 ? config.maxWait() : duration;
     }
 
-    private Response ok(PaymentResult result) {
-        return json(200, result);
+    /** A final result: 200, except a REJECTED one, which is the gateway's refusal (409 with its errors). */
+    private Response answer(PaymentResult result) {
+        return result.outcome() == Outcome.REJECTED ? Problem.refused(result).response() : json(200, result);
     }
 
     /**

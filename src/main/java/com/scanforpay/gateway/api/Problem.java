@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.payment.FieldError;
+import com.scanforpay.gateway.payment.PaymentResult;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -29,6 +31,19 @@ public record Problem(String type, String title, int status, String detail, List
 
     static Problem invalidCommand(String detail, List<FieldError> errors) {
         return new Problem("urn:scanforpay:problem:invalid-command", "The command is invalid", 400, detail, errors);
+    }
+
+    /**
+     * A valid request the ledger refuses (its {@code REJECTED} result): 409 with the result's errors. A refund: over
+     * the paid amount, the order not paid...; a payment: the order number is another payment's.
+     */
+    static Problem refused(PaymentResult rejected) {
+        if (rejected.type() == CommandType.REFUND) {
+            return new Problem("urn:scanforpay:problem:refund-refused", "The refund is refused", 409, rejected.msg(),
+                    rejected.errors());
+        }
+        return new Problem("urn:scanforpay:problem:order-conflict", "The order number is used by another payment",
+                409, rejected.msg(), rejected.errors());
     }
 
     static Problem invalidParameter(String field, String message) {

@@ -246,7 +246,7 @@ class PaymentsApiTest {
     }
 
     @Test
-    void refundWithWaitIs200AndARefundBeyondThePaidAmountIsRejected() {
+    void refundWithWaitIs200AndARefundBeyondThePaidAmountIs409() {
         String order = newOrderNo();
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
@@ -266,14 +266,30 @@ class PaymentsApiTest {
         assertProblem(api.post("/payments/" + order + "/refunds", "{\"refundNo\":\"" + refundNo
                 + "\",\"orderAmount\":700}"), 409, "refundNo");
 
+        // refused by the ledger (the flow publishes a REJECTED result): an HTTP error, never 200 with REJECTED
         Answer beyond = api.post("/payments/" + order + "/refunds?wait=10s",
                 "{\"refundNo\":\"x" + order + "\",\"orderAmount\":2000}");
-        assertEquals(200, beyond.status(), beyond.body());
-        assertEquals("REJECTED", beyond.json().get("outcome").asText());
-        assertEquals("orderAmount", beyond.json().get("errors").get(0).get("field").asText());
+        assertProblem(beyond, 409, "orderAmount");
+        assertEquals("urn:scanforpay:problem:refund-refused", beyond.json().get("type").asText());
+        assertTrue(beyond.json().get("detail").asText().contains("exceed"), beyond.body());
+        assertTrue(TOPICS.results().fieldsWithKey(order, "type", "outcome", "refundNo")
+                .contains("REFUND/REJECTED/x" + order), "the flow refused it");
 
         assertProblem(api.post("/payments/" + order + "/refunds", "{\"orderAmount\":100}"), 400, "refundNo");
         assertEquals(600, api.get("/payments/" + order).json().get("refundedAmount").asInt());
+    }
+
+    @Test
+    void aRefundOfAnUnpaidOrderIs409() {
+        String order = newOrderNo();
+        Answer declined = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.DECLINED, 2100));
+        assertEquals(200, declined.status(), declined.body());
+        assertEquals("FAILED", declined.json().get("outcome").asText(), "a provider's decline stays a 200 result");
+
+        Answer refund = api.post("/payments/" + order + "/refunds?wait=10s", "{\"refundNo\":\"r" + order
+                + "\",\"orderAmount\":100}");
+        assertProblem(refund, 409, "partnerOrderNo");
+        assertEquals("urn:scanforpay:problem:refund-refused", refund.json().get("type").asText());
     }
 
     @Test
