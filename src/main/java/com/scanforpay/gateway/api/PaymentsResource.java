@@ -33,6 +33,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -43,10 +45,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -83,6 +87,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class PaymentsResource {
 
     private static final Logger LOG = Logger.getLogger(PaymentsResource.class);
+    /** partnerOrderNo and refundNo: the parser's limits for them in commands (PROTOCOL.md). */
+    private static final int IDENTIFIER_MAX = 32;
+    private static final Pattern IDENTIFIER = Pattern.compile("[\\x21-\\x7E]{1," + IDENTIFIER_MAX + "}");
 
     static final String PAY_EXAMPLE = """
             {"partnerOrderNo":"till7-000123","barcode":"284447106610060508","orderAmount":2100,\
@@ -237,6 +244,10 @@ public class PaymentsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> get(@PathParam("partnerOrderNo") String order,
             @Parameter(description = "Query the provider first") @QueryParam("refresh") boolean refresh) {
+        Optional<Response> invalid = invalidPath("partnerOrderNo", order);
+        if (invalid.isPresent()) {
+            return done(invalid.get());
+        }
         Optional<LedgerEntry> entry = ledger.find(order);
         if (entry.isEmpty()) {
             return done(Problem.notFound("no payment " + order + " in the ledger").response());
@@ -302,6 +313,10 @@ public class PaymentsResource {
             return done(Problem.forbidden(caller.label() + " may not refund: refunds need scanforpay.api.refunds.\""
                     + caller.name() + "\"=true").response());
         }
+        Optional<Response> invalid = invalidPath("partnerOrderNo", order);
+        if (invalid.isPresent()) {
+            return done(invalid.get());
+        }
         byte[] command = refundCommand(order, body);
         Checked request = check(wait, command);
         if (request.problem() != null) {
@@ -356,6 +371,10 @@ public class PaymentsResource {
     @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response refundState(@PathParam("partnerOrderNo") String order, @PathParam("refundNo") String refundNo) {
+        Optional<Response> invalid = invalidPath("partnerOrderNo", order).or(() -> invalidPath("refundNo", refundNo));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
         Optional<LedgerEntry> payment = ledger.find(order);
         Optional<RefundEntry> refund = ledger.findRefund(refundNo)
                 .filter(entry -> entry.partnerOrderNo().equals(order));
@@ -376,6 +395,27 @@ public class PaymentsResource {
     Response ledgerUnavailable(LedgerException e) {
         LOG.warnf("Payments API: ledger unavailable: %s", e.getMessage());
         return Problem.unavailable("the payment ledger cannot be reached now; try again").response();
+    }
+
+    /** Anything else: a 500 problem that tells nothing of the failure, which is logged (never a request body). */
+    @ServerExceptionMapper
+    Response unexpected(Exception e, ContainerRequestContext request) {
+        return unexpected(e, request.getMethod() + " " + request.getUriInfo().getRequestUri().getRawPath());
+    }
+
+    Response unexpected(Throwable e, String request) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof LedgerException ledgerDown) {
+            return ledgerUnavailable(ledgerDown);
+        }
+        if (cause instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            // JAX-RS's own refusal of the request (e.g. a parameter it cannot convert), as a problem
+            Response.StatusType status = web.getResponse().getStatusInfo();
+            return new Problem("urn:scanforpay:problem:invalid-request", status.getReasonPhrase(),
+                    status.getStatusCode(), status.getReasonPhrase(), null).response();
+        }
+        LOG.errorf(cause, "Payments API: %s failed unexpectedly", request);
+        return Problem.internalError().response();
     }
 
     /**
@@ -517,7 +557,7 @@ public class PaymentsResource {
         }
         ParsedCommand parsed = parser.parse(command);
         if (parsed instanceof ParsedCommand.Rejected rejected) {
-            return new Checked(null, null, Problem.invalidCommand(rejected.message(), rejected.errors()).response());
+            return new Checked(null, null, Problem.rejectedCommand(rejected).response());
         }
         return new Checked(waitFor, ((ParsedCommand.Accepted) parsed).command(), null);
     }
@@ -555,6 +595,19 @@ public class PaymentsResource {
         }
         LOG.infof("%s refused: %s does not act for the order's store", request, caller.label());
         return Optional.of(Problem.forbidden(caller.label() + " does not act for this order's store").response());
+    }
+
+    /**
+     * 400 naming {@code field} unless {@code value} is an order or refund number as commands have them: printable
+     * ASCII without spaces, at most 32 characters. Anything else must not reach the database (PostgreSQL refuses
+     * a NUL byte, which would answer 503).
+     */
+    static Optional<Response> invalidPath(String field, String value) {
+        if (value != null && IDENTIFIER.matcher(value).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(Problem.invalidParameter(field, "must be printable ASCII without spaces, at most "
+                + IDENTIFIER_MAX + " characters").response());
     }
 
     private Response accepted(String order, String refundNo, String location) {

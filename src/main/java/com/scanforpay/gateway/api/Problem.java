@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.payment.FieldError;
+import com.scanforpay.gateway.payment.ParsedCommand;
 import com.scanforpay.gateway.payment.PaymentResult;
+import com.scanforpay.gateway.payment.RejectionCode;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -31,6 +33,15 @@ public record Problem(String type, String title, int status, String detail, List
 
     static Problem invalidCommand(String detail, List<FieldError> errors) {
         return new Problem("urn:scanforpay:problem:invalid-command", "The command is invalid", 400, detail, errors);
+    }
+
+    /** A command the parser rejects: 413 when it is too large to be read, else 400 naming every failing field. */
+    static Problem rejectedCommand(ParsedCommand.Rejected rejected) {
+        if (rejected.code() == RejectionCode.TOO_LARGE) {
+            return new Problem("urn:scanforpay:problem:too-large", "The command is too large", 413,
+                    rejected.message(), rejected.errors());
+        }
+        return invalidCommand(rejected.message(), rejected.errors());
     }
 
     /**
@@ -69,6 +80,13 @@ public record Problem(String type, String title, int status, String detail, List
     /** The caller may not do this; {@code detail} says why, never anything of the order. */
     static Problem forbidden(String detail) {
         return new Problem("urn:scanforpay:problem:forbidden", "Forbidden", 403, detail, null);
+    }
+
+    /** An unexpected failure: nothing of it goes to the caller (it is logged). */
+    static Problem internalError() {
+        return new Problem("urn:scanforpay:problem:internal-error", "Internal error", 500,
+                "the request failed unexpectedly; send the same request again (it is idempotent) or look the "
+                        + "order up", null);
     }
 
     static Problem unauthorized() {

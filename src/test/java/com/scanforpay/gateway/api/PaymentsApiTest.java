@@ -292,6 +292,25 @@ class PaymentsApiTest {
         assertEquals("urn:scanforpay:problem:refund-refused", refund.json().get("type").asText());
     }
 
+    /** Path parameters that are no order or refund number: 400 naming them, never the database's 500 or 503. */
+    @Test
+    void hostilePathParametersAre400NamingTheField() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        String refund = "{\"refundNo\":\"r" + order + "\",\"orderAmount\":100}";
+        for (String hostile : List.of("%00", "a%00b", "a%20b", "%C3%A9t%C3%A9", "a%0Ab", "x".repeat(33),
+                "%27%3B%20DROP%20TABLE%20payments%3B--")) {
+            assertProblem(api.get("/payments/" + hostile), 400, "partnerOrderNo");
+            assertProblem(api.get("/payments/" + hostile + "?refresh=true"), 400, "partnerOrderNo");
+            assertProblem(api.post("/payments/" + hostile + "/refunds?wait=1s", refund), 400, "partnerOrderNo");
+            assertProblem(api.get("/payments/" + hostile + "/refunds/r1"), 400, "partnerOrderNo");
+            assertProblem(api.get("/payments/" + order + "/refunds/" + hostile), 400, "refundNo");
+        }
+        // the longest valid numbers are fine
+        assertProblem(api.get("/payments/" + "x".repeat(32)), 404, null);
+        assertEquals(0, GatewayTestStack.sandbox().order(order).orElseThrow().refundedAmount());
+    }
+
     @Test
     void aRefundTakenWithoutWaitingIsFollowedAtItsLocation() {
         String order = newOrderNo();
