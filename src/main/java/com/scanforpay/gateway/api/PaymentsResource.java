@@ -82,8 +82,18 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Path("/payments")
 @Tag(name = "payments", description = "Barcode payments over HTTP: the same flow as the Kafka commands topic")
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "Only when scanforpay.api.keys is configured (off by default)")
+        description = "Required by default (scanforpay.api.auth=keys): Authorization: Bearer <key> of a key configured "
+                + "as scanforpay.api.keys.\"<name>\" (env SCANFORPAY_API_KEYS_<NAME>); without one, 401, also when no "
+                + "key is configured. A key may be limited to stores (scanforpay.api.stores.\"<name>\", else 403 for "
+                + "another store's order) and refunds only with scanforpay.api.refunds.\"<name>\"=true (else 403). "
+                + "Not asked for only when SCANFORPAY_API_AUTH=none (a trusted network).")
 @SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "401", description = "No configured API key was sent (Authorization: Bearer <key>); "
+        + "always when none is configured, unless scanforpay.api.auth=none",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                examples = @ExampleObject(name = "unauthorized", value = PaymentsResource.UNAUTHORIZED_EXAMPLE)))
+@APIResponse(responseCode = "500", description = "An unexpected failure, logged; the problem tells nothing of it",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PaymentsResource {
 
     private static final Logger LOG = Logger.getLogger(PaymentsResource.class);
@@ -111,6 +121,17 @@ public class PaymentsResource {
             "status":409,"detail":"partnerOrderNo till7-000123 is already used by a payment of 2100, not 2500",\
             "errors":[{"field":"orderAmount","message":"partnerOrderNo till7-000123 is already used by a payment \
             of 2100, not 2500"}]}""";
+    static final String UNAUTHORIZED_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:unauthorized","title":"Unauthorized","status":401,\
+            "detail":"a valid API key is required: Authorization: Bearer <key>"}""";
+    static final String FORBIDDEN_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:forbidden","title":"Forbidden","status":403,\
+            "detail":"API key till7 does not act for this order's store"}""";
+    static final String REFUND_REFUSED_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:refund-refused","title":"The refund is refused","status":409,\
+            "detail":"refunds of order till7-000123 would exceed the paid amount 2100: 600 already refunded or in \
+            progress","errors":[{"field":"orderAmount","message":"refunds of order till7-000123 would exceed the paid \
+            amount 2100: 600 already refunded or in progress"}]}""";
     static final String VIEW_EXAMPLE = """
             {"partnerOrderNo":"till7-000123","state":"SUCCESS","orderAmount":2100,"refundedAmount":0,\
             "providerOrderNo":"2018072518060757","result":""" + RESULT_EXAMPLE + "}";
@@ -152,8 +173,8 @@ public class PaymentsResource {
             description = "Publishes a PAY command (validated exactly as on Kafka) unless the order is known. The "
                     + "same partnerOrderNo with the same amount and barcode answers the existing payment and is "
                     + "never charged again; with another amount or barcode: 409. With ?wait=, answers 200 with the "
-                    + "result as soon as the payment is final (SUCCESS, FAILED, REFUNDED, REJECTED, UNKNOWN), else "
-                    + "202 when the wait is over; poll the Location then.")
+                    + "result as soon as the payment is final (SUCCESS, FAILED, REFUNDED, UNKNOWN), else 202 when "
+                    + "the wait is over; poll the Location then.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiSchemas.PayCommand.class),
             examples = @ExampleObject(name = "pay", value = PAY_EXAMPLE)))
@@ -168,11 +189,15 @@ public class PaymentsResource {
     @APIResponse(responseCode = "400", description = "Invalid command or wait: every failing field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The key does not act for the command's store, or the "
+            + "order number is another store's; nothing of that order is told",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "partnerOrderNo already used with another amount or barcode",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "conflict", value = CONFLICT_EXAMPLE)))
+    @APIResponse(responseCode = "413", description = "The command is larger than scanforpay.consumer.max-command-size",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Kafka or the database cannot be reached now: retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> pay(
@@ -238,9 +263,13 @@ public class PaymentsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PaymentView.class),
                     examples = @ExampleObject(name = "paid", value = VIEW_EXAMPLE)))
-    @APIResponse(responseCode = "404", description = "No such payment in the ledger",
+    @APIResponse(responseCode = "400", description = "partnerOrderNo is not printable ASCII without spaces, at most "
+            + "32 characters",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+    @APIResponse(responseCode = "403", description = "The key does not act for the order's store",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such payment in the ledger",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> get(@PathParam("partnerOrderNo") String order,
             @Parameter(description = "Query the provider first") @QueryParam("refresh") boolean refresh) {
@@ -283,24 +312,35 @@ public class PaymentsResource {
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Refund (part of) a payment", description = "Publishes a REFUND command for the order "
             + "in the path (the same rules as on Kafka: refused when the order is not paid or the refunds would "
-            + "exceed the paid amount, a REJECTED result; a repeated refundNo is never refunded again). ?wait= as "
-            + "for payments, on the REFUND result with this refundNo.")
+            + "exceed the paid amount, 409; a repeated refundNo is never refunded again). ?wait= as for payments, "
+            + "on the REFUND result with this refundNo. Needs a key with the refund permission "
+            + "(scanforpay.api.refunds.\"<name>\"=true).")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiSchemas.RefundRequest.class),
             examples = @ExampleObject(name = "refund", value = REFUND_EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "The refund's final result: SUCCESS, FAILED, UNKNOWN, or "
-            + "REJECTED (with errors) when the ledger refuses it",
+    @APIResponse(responseCode = "200", description = "The refund's final result: SUCCESS, FAILED (the provider "
+            + "declined it) or UNKNOWN",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PaymentResult.class),
                     examples = @ExampleObject(name = "refunded", value = REFUND_RESULT_EXAMPLE)))
     @APIResponse(responseCode = "202", description = "Taken, not final within the wait",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ApiSchemas.Accepted.class)))
-    @APIResponse(responseCode = "400", description = "Invalid refund or wait: every failing field",
+    @APIResponse(responseCode = "400", description = "Invalid refund, wait or partnerOrderNo: every failing field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "refundNo already used for another refund",
+    @APIResponse(responseCode = "403", description = "The key may not refund (checked first), or does not act for "
+            + "the order's store (an order the ledger does not know: only a key of every store)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "The ledger does not know the order (errors: partnerOrderNo), "
+            + "unless scanforpay.refund.unknown-orders=true",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+    @APIResponse(responseCode = "409", description = "The ledger refuses the refund (type "
+            + "urn:scanforpay:problem:refund-refused: the order is not paid, or the refunds would exceed the paid "
+            + "amount; errors as in the REJECTED result), or the refundNo was already used for another refund",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "refused", value = REFUND_REFUSED_EXAMPLE)))
+    @APIResponse(responseCode = "413", description = "The request is larger than scanforpay.consumer.max-command-size",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> refund(@PathParam("partnerOrderNo") String order,
             @Parameter(description = "How long to wait for the final result, as for payments",
@@ -361,14 +401,18 @@ public class PaymentsResource {
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "A refund's state", description = "The refund as the ledger has it (where the Location "
             + "of a 202 to a refund points), with its result once final. A refund the ledger refused (REJECTED: "
-            + "order not paid, refunds beyond the paid amount) is not kept: its answer was the REJECTED result.")
+            + "order not paid, refunds beyond the paid amount) is not kept: its answer was a 409.")
     @APIResponse(responseCode = "200", description = "The refund",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RefundView.class)))
+    @APIResponse(responseCode = "400", description = "partnerOrderNo or refundNo is not printable ASCII without "
+            + "spaces, at most 32 characters",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The key does not act for the order's store",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such refund of this order in the ledger (not yet "
             + "processed, refused, or another order's)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response refundState(@PathParam("partnerOrderNo") String order, @PathParam("refundNo") String refundNo) {
         Optional<Response> invalid = invalidPath("partnerOrderNo", order).or(() -> invalidPath("refundNo", refundNo));

@@ -357,6 +357,24 @@ class PaymentsApiTest {
         assertTrue(paths.has("/payments/{partnerOrderNo}/refunds/{refundNo}"), paths.toString());
         assertTrue(paths.has("/scanforpay/notify"), paths.toString());
         assertEquals(200, api.get("/q/swagger-ui/").status());
+
+        // every operation documents the key's refusals; each its own others
+        Map<String, List<String>> statuses = Map.of(
+                "/payments post", List.of("200", "202", "400", "401", "403", "409", "413", "503"),
+                "/payments/{partnerOrderNo} get", List.of("200", "400", "401", "403", "404"),
+                "/payments/{partnerOrderNo}/refunds post", List.of("200", "202", "400", "401", "403", "404", "409",
+                        "413"),
+                "/payments/{partnerOrderNo}/refunds/{refundNo} get", List.of("200", "400", "401", "403", "404"));
+        statuses.forEach((operation, expected) -> {
+            String[] pathAndMethod = operation.split(" ");
+            List<String> documented = new ArrayList<>();
+            paths.get(pathAndMethod[0]).get(pathAndMethod[1]).get("responses").fieldNames()
+                    .forEachRemaining(documented::add);
+            assertTrue(documented.containsAll(expected), operation + " documents " + expected + ": " + documented);
+        });
+        String scheme = openapi.json().get("components").get("securitySchemes").get("apiKey").get("description")
+                .asText();
+        assertTrue(scheme.contains("Required by default"), scheme);
     }
 
     static void assertProblem(Answer answer, int status, String field) {
