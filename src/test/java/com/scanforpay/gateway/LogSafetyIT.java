@@ -29,7 +29,9 @@ class LogSafetyIT {
             SandboxBarcodes.PAID_WITH_BUYER, SandboxBarcodes.WAITING_SLOW_QUERIES, "284447106610060500", "284447106610060501",
             GatewayTestStack.SIGN_KEY, "sandbox-sign-key", "independent-key-9d1c", "someone-elses-key",
             "till7-key-3f9a6", com.scanforpay.gateway.testing.SeveralPartners.SIGN_KEY_B,
-            "till-7-key-3b9f1c");
+            "till-7-key-3b9f1c", "store-a-key-8d2e7f40", "back-office-key-61c9a3e5", "till7-key-0123456789",
+            "short-k3y", "storea-key-5e81c0d2f7", "till9-key-a4c27e19b3", "backoffice-key-7f3d92e6c1",
+            "some-key-0123456789");
     /** A signature: 64 hex digits. */
     private static final Pattern SIGNATURE = Pattern.compile("(?i)\\b[0-9a-f]{64}\\b");
     private static final Pattern NOT_THE_GATEWAY = Pattern.compile("\\[co\\.sc\\.ga\\.(sa|lo|te)\\.|\\[or\\.ap\\.ka\\.|"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.LedgerException;
@@ -32,6 +33,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -42,10 +45,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -77,11 +82,24 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Path("/payments")
 @Tag(name = "payments", description = "Barcode payments over HTTP: the same flow as the Kafka commands topic")
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "Only when scanforpay.api.keys is configured (off by default)")
+        description = "Required by default (scanforpay.api.auth=keys): Authorization: Bearer <key> of a key configured "
+                + "as scanforpay.api.keys.\"<name>\" (env SCANFORPAY_API_KEYS_<NAME>); without one, 401, also when no "
+                + "key is configured. A key may be limited to stores (scanforpay.api.stores.\"<name>\", else 403 for "
+                + "another store's order) and refunds only with scanforpay.api.refunds.\"<name>\"=true (else 403). "
+                + "Not asked for only when SCANFORPAY_API_AUTH=none (a trusted network).")
 @SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "401", description = "No configured API key was sent (Authorization: Bearer <key>); "
+        + "always when none is configured, unless scanforpay.api.auth=none",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                examples = @ExampleObject(name = "unauthorized", value = PaymentsResource.UNAUTHORIZED_EXAMPLE)))
+@APIResponse(responseCode = "500", description = "An unexpected failure, logged; the problem tells nothing of it",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PaymentsResource {
 
     private static final Logger LOG = Logger.getLogger(PaymentsResource.class);
+    /** partnerOrderNo and refundNo: the parser's limits for them in commands (PROTOCOL.md). */
+    private static final int IDENTIFIER_MAX = 32;
+    private static final Pattern IDENTIFIER = Pattern.compile("[\\x21-\\x7E]{1," + IDENTIFIER_MAX + "}");
 
     static final String PAY_EXAMPLE = """
             {"partnerOrderNo":"till7-000123","barcode":"284447106610060508","orderAmount":2100,\
@@ -103,6 +121,17 @@ public class PaymentsResource {
             "status":409,"detail":"partnerOrderNo till7-000123 is already used by a payment of 2100, not 2500",\
             "errors":[{"field":"orderAmount","message":"partnerOrderNo till7-000123 is already used by a payment \
             of 2100, not 2500"}]}""";
+    static final String UNAUTHORIZED_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:unauthorized","title":"Unauthorized","status":401,\
+            "detail":"a valid API key is required: Authorization: Bearer <key>"}""";
+    static final String FORBIDDEN_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:forbidden","title":"Forbidden","status":403,\
+            "detail":"API key till7 does not act for this order's store"}""";
+    static final String REFUND_REFUSED_EXAMPLE = """
+            {"type":"urn:scanforpay:problem:refund-refused","title":"The refund is refused","status":409,\
+            "detail":"refunds of order till7-000123 would exceed the paid amount 2100: 600 already refunded or in \
+            progress","errors":[{"field":"orderAmount","message":"refunds of order till7-000123 would exceed the paid \
+            amount 2100: 600 already refunded or in progress"}]}""";
     static final String VIEW_EXAMPLE = """
             {"partnerOrderNo":"till7-000123","state":"SUCCESS","orderAmount":2100,"refundedAmount":0,\
             "providerOrderNo":"2018072518060757","result":""" + RESULT_EXAMPLE + "}";
@@ -131,6 +160,10 @@ public class PaymentsResource {
     StoredJson stored;
     @Inject
     ApiConfig config;
+    @Inject
+    ScanForPayConfig gateway;
+    @Inject
+    CurrentCaller current;
 
     @POST
     @Blocking
@@ -140,8 +173,8 @@ public class PaymentsResource {
             description = "Publishes a PAY command (validated exactly as on Kafka) unless the order is known. The "
                     + "same partnerOrderNo with the same amount and barcode answers the existing payment and is "
                     + "never charged again; with another amount or barcode: 409. With ?wait=, answers 200 with the "
-                    + "result as soon as the payment is final (SUCCESS, FAILED, REFUNDED, REJECTED, UNKNOWN), else "
-                    + "202 when the wait is over; poll the Location then.")
+                    + "result as soon as the payment is final (SUCCESS, FAILED, REFUNDED, UNKNOWN), else 202 when "
+                    + "the wait is over; poll the Location then.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiSchemas.PayCommand.class),
             examples = @ExampleObject(name = "pay", value = PAY_EXAMPLE)))
@@ -156,11 +189,15 @@ public class PaymentsResource {
     @APIResponse(responseCode = "400", description = "Invalid command or wait: every failing field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The key does not act for the command's store, or the "
+            + "order number is another store's; nothing of that order is told",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "partnerOrderNo already used with another amount or barcode",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "conflict", value = CONFLICT_EXAMPLE)))
+    @APIResponse(responseCode = "413", description = "The command is larger than scanforpay.consumer.max-command-size",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Kafka or the database cannot be reached now: retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> pay(
@@ -180,26 +217,38 @@ public class PaymentsResource {
             return done(Problem.invalidCommand("type: " + message, List.of(new FieldError("type", message)))
                     .response());
         }
+        ApiCaller caller = current.get();
         String order = command.partnerOrderNo();
+        String what = "POST /payments " + order;
+        Optional<LedgerEntry> existing = ledger.find(order);
+        // the command's store, and the ledger's when the order number is already used (before any 409, which
+        // would tell the other store's amount)
+        Optional<Response> forbidden = forbidden(caller, what, command.storeNo())
+                .or(() -> existing.flatMap(entry -> forbidden(caller, what, entry.storeNo())));
+        if (forbidden.isPresent()) {
+            return done(forbidden.get());
+        }
         Response accepted = accepted(order, null, location(order));
-        Supplier<Optional<Response>> settled = () -> ledger.find(order).flatMap(entry -> payAnswer(entry, command));
+        Supplier<Optional<Response>> settled = () -> ledger.find(order).flatMap(entry -> forbidden(caller, what,
+                entry.storeNo()).or(() -> payAnswer(entry, command)));
         // Validated above, this command can only be REJECTED by the flow as a conflict: the ledger then holds
         // another payment under this order number, and the rejection carries this command's amount. Any other
         // REJECTED for the order (an invalid command, another conflicting one) belongs to another command, while
-        // this payment goes on.
+        // this payment goes on. Another store's payment may have taken the order number meanwhile (with the same
+        // amount and barcode, the flow takes this command as its repeat): its result is not for a key of this store.
         Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
-                || Objects.equals(result.orderAmount(), command.orderAmount()) && ledger.find(order)
+                ? caller.allStores() || ledger.find(order).filter(entry -> caller.actsFor(entry.storeNo())).isPresent()
+                : Objects.equals(result.orderAmount(), command.orderAmount()) && ledger.find(order)
                         .flatMap(entry -> PaymentLedger.conflict(entry, command.orderAmount(), command.barcode()))
                         .isPresent();
-        Optional<LedgerEntry> existing = ledger.find(order);
         if (existing.isPresent()) {
             Optional<Response> answer = payAnswer(existing.get(), command);
             // in progress: never published again, the flow already has it
             return answer.isPresent() ? done(answer.get())
                     : await(ResultWaiters.payKey(order), ours, waitFor, settled, accepted);
         }
-        return submitAndAwait("POST /payments " + order, order, body, ResultWaiters.payKey(order), ours, waitFor,
-                settled, accepted, "the payment could not be handed to Kafka; nothing was charged, send it again");
+        return submitAndAwait(what, order, body, ResultWaiters.payKey(order), ours, waitFor, settled, accepted,
+                "the payment could not be handed to Kafka; nothing was charged, send it again");
     }
 
     @GET
@@ -214,15 +263,27 @@ public class PaymentsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PaymentView.class),
                     examples = @ExampleObject(name = "paid", value = VIEW_EXAMPLE)))
-    @APIResponse(responseCode = "404", description = "No such payment in the ledger",
+    @APIResponse(responseCode = "400", description = "partnerOrderNo is not printable ASCII without spaces, at most "
+            + "32 characters",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+    @APIResponse(responseCode = "403", description = "The key does not act for the order's store",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such payment in the ledger",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> get(@PathParam("partnerOrderNo") String order,
             @Parameter(description = "Query the provider first") @QueryParam("refresh") boolean refresh) {
+        Optional<Response> invalid = invalidPath("partnerOrderNo", order);
+        if (invalid.isPresent()) {
+            return done(invalid.get());
+        }
         Optional<LedgerEntry> entry = ledger.find(order);
         if (entry.isEmpty()) {
             return done(Problem.notFound("no payment " + order + " in the ledger").response());
+        }
+        Optional<Response> forbidden = forbidden(current.get(), "GET /payments/" + order, entry.get().storeNo());
+        if (forbidden.isPresent()) {
+            return done(forbidden.get());
         }
         if (!refresh) {
             return done(json(200, view(entry.get(), null)));
@@ -251,29 +312,51 @@ public class PaymentsResource {
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Refund (part of) a payment", description = "Publishes a REFUND command for the order "
             + "in the path (the same rules as on Kafka: refused when the order is not paid or the refunds would "
-            + "exceed the paid amount, a REJECTED result; a repeated refundNo is never refunded again). ?wait= as "
-            + "for payments, on the REFUND result with this refundNo.")
+            + "exceed the paid amount, 409; a repeated refundNo is never refunded again). ?wait= as for payments, "
+            + "on the REFUND result with this refundNo. Needs a key with the refund permission "
+            + "(scanforpay.api.refunds.\"<name>\"=true).")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiSchemas.RefundRequest.class),
             examples = @ExampleObject(name = "refund", value = REFUND_EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "The refund's final result: SUCCESS, FAILED, UNKNOWN, or "
-            + "REJECTED (with errors) when the ledger refuses it",
+    @APIResponse(responseCode = "200", description = "The refund's final result: SUCCESS, FAILED (the provider "
+            + "declined it) or UNKNOWN",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PaymentResult.class),
                     examples = @ExampleObject(name = "refunded", value = REFUND_RESULT_EXAMPLE)))
     @APIResponse(responseCode = "202", description = "Taken, not final within the wait",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ApiSchemas.Accepted.class)))
-    @APIResponse(responseCode = "400", description = "Invalid refund or wait: every failing field",
+    @APIResponse(responseCode = "400", description = "Invalid refund, wait or partnerOrderNo: every failing field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "refundNo already used for another refund",
+    @APIResponse(responseCode = "403", description = "The key may not refund (checked first), or does not act for "
+            + "the order's store (an order the ledger does not know: only a key of every store)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "The ledger does not know the order (errors: partnerOrderNo), "
+            + "unless scanforpay.refund.unknown-orders=true",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
+    @APIResponse(responseCode = "409", description = "The ledger refuses the refund (type "
+            + "urn:scanforpay:problem:refund-refused: the order is not paid, or the refunds would exceed the paid "
+            + "amount; errors as in the REJECTED result), or the refundNo was already used for another refund",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "refused", value = REFUND_REFUSED_EXAMPLE)))
+    @APIResponse(responseCode = "413", description = "The request is larger than scanforpay.consumer.max-command-size",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> refund(@PathParam("partnerOrderNo") String order,
             @Parameter(description = "How long to wait for the final result, as for payments",
                     schema = @Schema(type = SchemaType.STRING), example = "30s") @QueryParam("wait") String wait,
             byte[] body) {
+        ApiCaller caller = current.get();
+        if (!caller.mayRefund()) {
+            // before anything else, the path too (not logged: not checked yet): the key learns nothing of the order
+            LOG.infof("POST /payments/…/refunds refused: %s may not refund", caller.label());
+            return done(Problem.forbidden(caller.label() + " may not refund: refunds need scanforpay.api.refunds.\""
+                    + caller.name() + "\"=true").response());
+        }
+        Optional<Response> invalid = invalidPath("partnerOrderNo", order);
+        if (invalid.isPresent()) {
+            return done(invalid.get());
+        }
         byte[] command = refundCommand(order, body);
         Checked request = check(wait, command);
         if (request.problem() != null) {
@@ -282,6 +365,17 @@ public class PaymentsResource {
         Duration waitFor = request.waitFor();
         PaymentCommand refund = request.command();
         String refundNo = refund.refundNo();
+        Optional<LedgerEntry> payment = ledger.find(order);
+        if (payment.isEmpty() && !gateway.refund().unknownOrders()) {
+            return done(Problem.notFound("partnerOrderNo", "no payment " + order + " in the ledger: only orders "
+                    + "paid through the gateway are refunded (scanforpay.refund.unknown-orders)").response());
+        }
+        // an order the ledger does not know has no store to check: only a key of every store refunds it
+        Optional<Response> forbidden = forbidden(caller, "POST /payments/" + order + "/refunds",
+                payment.map(LedgerEntry::storeNo).orElse(null));
+        if (forbidden.isPresent()) {
+            return done(forbidden.get());
+        }
         Response accepted = accepted(order, refundNo, location(order, refundNo));
         Predicate<RefundEntry> thisRefund = entry -> entry.partnerOrderNo().equals(order)
                 && entry.amount() == refund.orderAmount();
@@ -307,27 +401,65 @@ public class PaymentsResource {
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "A refund's state", description = "The refund as the ledger has it (where the Location "
             + "of a 202 to a refund points), with its result once final. A refund the ledger refused (REJECTED: "
-            + "order not paid, refunds beyond the paid amount) is not kept: its answer was the REJECTED result.")
+            + "order not paid, refunds beyond the paid amount) is not kept: its answer was a 409.")
     @APIResponse(responseCode = "200", description = "The refund",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RefundView.class)))
+    @APIResponse(responseCode = "400", description = "partnerOrderNo or refundNo is not printable ASCII without "
+            + "spaces, at most 32 characters",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The key does not act for the order's store",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "forbidden", value = FORBIDDEN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such refund of this order in the ledger (not yet "
             + "processed, refused, or another order's)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "API keys are configured and none (or a wrong one) was sent",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response refundState(@PathParam("partnerOrderNo") String order, @PathParam("refundNo") String refundNo) {
-        return ledger.findRefund(refundNo).filter(entry -> entry.partnerOrderNo().equals(order))
-                .map(entry -> json(200, new RefundView(entry.refundNo(), entry.partnerOrderNo(), entry.state(),
-                        entry.amount(), finalResult(entry).orElse(null))))
-                .orElseGet(() -> Problem.notFound("no refund " + refundNo + " of payment " + order
-                        + " in the ledger").response());
+        Optional<Response> invalid = invalidPath("partnerOrderNo", order).or(() -> invalidPath("refundNo", refundNo));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        Optional<LedgerEntry> payment = ledger.find(order);
+        Optional<RefundEntry> refund = ledger.findRefund(refundNo)
+                .filter(entry -> entry.partnerOrderNo().equals(order));
+        Response notFound = Problem.notFound("no refund " + refundNo + " of payment " + order + " in the ledger")
+                .response();
+        if (payment.isEmpty() && refund.isEmpty()) {
+            return notFound;
+        }
+        // a refund of an order the ledger does not know: only a key of every store reads it
+        return forbidden(current.get(), "GET /payments/" + order + "/refunds/" + refundNo,
+                payment.map(LedgerEntry::storeNo).orElse(null))
+                .or(() -> refund.map(entry -> json(200, new RefundView(entry.refundNo(), entry.partnerOrderNo(),
+                        entry.state(), entry.amount(), finalResult(entry).orElse(null)))))
+                .orElse(notFound);
     }
 
     @ServerExceptionMapper
     Response ledgerUnavailable(LedgerException e) {
         LOG.warnf("Payments API: ledger unavailable: %s", e.getMessage());
         return Problem.unavailable("the payment ledger cannot be reached now; try again").response();
+    }
+
+    /** Anything else: a 500 problem that tells nothing of the failure, which is logged (never a request body). */
+    @ServerExceptionMapper
+    Response unexpected(Exception e, ContainerRequestContext request) {
+        return unexpected(e, request.getMethod() + " " + request.getUriInfo().getRequestUri().getRawPath());
+    }
+
+    Response unexpected(Throwable e, String request) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof LedgerException ledgerDown) {
+            return ledgerUnavailable(ledgerDown);
+        }
+        if (cause instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            // JAX-RS's own refusal of the request (e.g. a parameter it cannot convert), as a problem
+            Response.StatusType status = web.getResponse().getStatusInfo();
+            return new Problem("urn:scanforpay:problem:invalid-request", status.getReasonPhrase(),
+                    status.getStatusCode(), status.getReasonPhrase(), null).response();
+        }
+        LOG.errorf(cause, "Payments API: %s failed unexpectedly", request);
+        return Problem.internalError().response();
     }
 
     /**
@@ -365,7 +497,7 @@ public class PaymentsResource {
      * Completes with 200 and the result as soon as {@code waiter} gets one. A REJECTED result, or the end of the
      * wait, is settled by the ledger: 409 if the order (or refundNo) turned out to be another command's, 200 if the
      * result is final there (one published before this instance's results consumer was assigned is found there),
-     * else the REJECTED result or {@code accepted}.
+     * else the REJECTED result as a 409 problem (never a 200), or {@code accepted}.
      */
     private CompletionStage<Response> await(CompletableFuture<PaymentResult> waiter, Duration wait,
             Supplier<Optional<Response>> settled, Response accepted) {
@@ -376,11 +508,11 @@ public class PaymentsResource {
         }
         return waiter.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenCompose(result -> {
             if (result != null && result.outcome() != Outcome.REJECTED) {
-                return done(ok(result));
+                return done(answer(result));
             }
             // completed on the JDK's delay thread or the results consumer: the ledger (JDBC) is read on a worker
-            return CompletableFuture.supplyAsync(() -> settled.get()
-                    .orElseGet(() -> result != null ? ok(result) : accepted), Infrastructure.getDefaultWorkerPool());
+            return CompletableFuture.supplyAsync(() -> settled.get().orElseGet(() -> result != null ? answer(result)
+                    : accepted), Infrastructure.getDefaultWorkerPool());
         });
     }
 
@@ -392,7 +524,7 @@ public class PaymentsResource {
             LOG.infof("POST /payments %s refused: %s", entry.partnerOrderNo(), conflict.get().message());
             return Optional.of(Problem.conflict(conflict.get().field(), conflict.get().message()).response());
         }
-        return finalResult(entry).map(this::ok);
+        return finalResult(entry).map(this::answer);
     }
 
     /** The ledger's answer to a refund request: 409 if the refundNo is another refund's, else its final result. */
@@ -401,7 +533,7 @@ public class PaymentsResource {
             return Optional.of(Problem.conflict("refundNo", "refundNo " + entry.refundNo()
                     + " was already used for another refund").response());
         }
-        return finalResult(entry).map(this::ok);
+        return finalResult(entry).map(this::answer);
     }
 
     /** The refund's final REFUND result, if it has one. */
@@ -469,7 +601,7 @@ public class PaymentsResource {
         }
         ParsedCommand parsed = parser.parse(command);
         if (parsed instanceof ParsedCommand.Rejected rejected) {
-            return new Checked(null, null, Problem.invalidCommand(rejected.message(), rejected.errors()).response());
+            return new Checked(null, null, Problem.rejectedCommand(rejected).response());
         }
         return new Checked(waitFor, ((ParsedCommand.Accepted) parsed).command(), null);
     }
@@ -491,8 +623,35 @@ public class PaymentsResource {
         return duration.compareTo(config.maxWait()) > 0 ? config.maxWait() : duration;
     }
 
-    private Response ok(PaymentResult result) {
-        return json(200, result);
+    /** A final result: 200, except a REJECTED one, which is the gateway's refusal (409 with its errors). */
+    private Response answer(PaymentResult result) {
+        return result.outcome() == Outcome.REJECTED ? Problem.refused(result).response() : json(200, result);
+    }
+
+    /**
+     * The one authorization check of every endpoint: nothing when {@code caller} acts for {@code storeNo} (the
+     * order's; {@code null} when it cannot be known, which only a caller of every store passes), else the 403
+     * problem, which tells nothing of the order.
+     */
+    private static Optional<Response> forbidden(ApiCaller caller, String request, String storeNo) {
+        if (caller.actsFor(storeNo)) {
+            return Optional.empty();
+        }
+        LOG.infof("%s refused: %s does not act for the order's store", request, caller.label());
+        return Optional.of(Problem.forbidden(caller.label() + " does not act for this order's store").response());
+    }
+
+    /**
+     * 400 naming {@code field} unless {@code value} is an order or refund number as commands have them: printable
+     * ASCII without spaces, at most 32 characters. Anything else must not reach the database (PostgreSQL refuses
+     * a NUL byte, which would answer 503).
+     */
+    static Optional<Response> invalidPath(String field, String value) {
+        if (value != null && IDENTIFIER.matcher(value).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(Problem.invalidParameter(field, "must be printable ASCII without spaces, at most "
+                + IDENTIFIER_MAX + " characters").response());
     }
 
     private Response accepted(String order, String refundNo, String location) {

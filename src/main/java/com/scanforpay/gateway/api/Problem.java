@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.payment.FieldError;
+import com.scanforpay.gateway.payment.ParsedCommand;
+import com.scanforpay.gateway.payment.PaymentResult;
+import com.scanforpay.gateway.payment.RejectionCode;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -31,6 +35,28 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem("urn:scanforpay:problem:invalid-command", "The command is invalid", 400, detail, errors);
     }
 
+    /** A command the parser rejects: 413 when it is too large to be read, else 400 naming every failing field. */
+    static Problem rejectedCommand(ParsedCommand.Rejected rejected) {
+        if (rejected.code() == RejectionCode.TOO_LARGE) {
+            return new Problem("urn:scanforpay:problem:too-large", "The command is too large", 413,
+                    rejected.message(), rejected.errors());
+        }
+        return invalidCommand(rejected.message(), rejected.errors());
+    }
+
+    /**
+     * A valid request the ledger refuses (its {@code REJECTED} result): 409 with the result's errors. A refund: over
+     * the paid amount, the order not paid...; a payment: the order number is another payment's.
+     */
+    static Problem refused(PaymentResult rejected) {
+        if (rejected.type() == CommandType.REFUND) {
+            return new Problem("urn:scanforpay:problem:refund-refused", "The refund is refused", 409, rejected.msg(),
+                    rejected.errors());
+        }
+        return new Problem("urn:scanforpay:problem:order-conflict", "The order number is used by another payment",
+                409, rejected.msg(), rejected.errors());
+    }
+
     static Problem invalidParameter(String field, String message) {
         return new Problem("urn:scanforpay:problem:invalid-parameter", "A parameter is invalid", 400,
                 field + ": " + message, List.of(new FieldError(field, message)));
@@ -43,6 +69,24 @@ public record Problem(String type, String title, int status, String detail, List
 
     static Problem notFound(String what) {
         return new Problem("urn:scanforpay:problem:not-found", "Not found", 404, what, null);
+    }
+
+    /** Not found, naming the request's field that names it. */
+    static Problem notFound(String field, String message) {
+        return new Problem("urn:scanforpay:problem:not-found", "Not found", 404, field + ": " + message,
+                List.of(new FieldError(field, message)));
+    }
+
+    /** The caller may not do this; {@code detail} says why, never anything of the order. */
+    static Problem forbidden(String detail) {
+        return new Problem("urn:scanforpay:problem:forbidden", "Forbidden", 403, detail, null);
+    }
+
+    /** An unexpected failure: nothing of it goes to the caller (it is logged). */
+    static Problem internalError() {
+        return new Problem("urn:scanforpay:problem:internal-error", "Internal error", 500,
+                "the request failed unexpectedly; send the same request again (it is idempotent) or look the "
+                        + "order up", null);
     }
 
     static Problem unauthorized() {

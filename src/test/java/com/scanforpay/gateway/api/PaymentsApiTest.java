@@ -246,7 +246,7 @@ class PaymentsApiTest {
     }
 
     @Test
-    void refundWithWaitIs200AndARefundBeyondThePaidAmountIsRejected() {
+    void refundWithWaitIs200AndARefundBeyondThePaidAmountIs409() {
         String order = newOrderNo();
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
@@ -266,14 +266,49 @@ class PaymentsApiTest {
         assertProblem(api.post("/payments/" + order + "/refunds", "{\"refundNo\":\"" + refundNo
                 + "\",\"orderAmount\":700}"), 409, "refundNo");
 
+        // refused by the ledger (the flow publishes a REJECTED result): an HTTP error, never 200 with REJECTED
         Answer beyond = api.post("/payments/" + order + "/refunds?wait=10s",
                 "{\"refundNo\":\"x" + order + "\",\"orderAmount\":2000}");
-        assertEquals(200, beyond.status(), beyond.body());
-        assertEquals("REJECTED", beyond.json().get("outcome").asText());
-        assertEquals("orderAmount", beyond.json().get("errors").get(0).get("field").asText());
+        assertProblem(beyond, 409, "orderAmount");
+        assertEquals("urn:scanforpay:problem:refund-refused", beyond.json().get("type").asText());
+        assertTrue(beyond.json().get("detail").asText().contains("exceed"), beyond.body());
+        assertTrue(TOPICS.results().fieldsWithKey(order, "type", "outcome", "refundNo")
+                .contains("REFUND/REJECTED/x" + order), "the flow refused it");
 
         assertProblem(api.post("/payments/" + order + "/refunds", "{\"orderAmount\":100}"), 400, "refundNo");
         assertEquals(600, api.get("/payments/" + order).json().get("refundedAmount").asInt());
+    }
+
+    @Test
+    void aRefundOfAnUnpaidOrderIs409() {
+        String order = newOrderNo();
+        Answer declined = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.DECLINED, 2100));
+        assertEquals(200, declined.status(), declined.body());
+        assertEquals("FAILED", declined.json().get("outcome").asText(), "a provider's decline stays a 200 result");
+
+        Answer refund = api.post("/payments/" + order + "/refunds?wait=10s", "{\"refundNo\":\"r" + order
+                + "\",\"orderAmount\":100}");
+        assertProblem(refund, 409, "partnerOrderNo");
+        assertEquals("urn:scanforpay:problem:refund-refused", refund.json().get("type").asText());
+    }
+
+    /** Path parameters that are no order or refund number: 400 naming them, never the database's 500 or 503. */
+    @Test
+    void hostilePathParametersAre400NamingTheField() {
+        String order = newOrderNo();
+        assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
+        String refund = "{\"refundNo\":\"r" + order + "\",\"orderAmount\":100}";
+        for (String hostile : List.of("%00", "a%00b", "a%20b", "%C3%A9t%C3%A9", "a%0Ab", "x".repeat(33),
+                "%27%3B%20DROP%20TABLE%20payments%3B--")) {
+            assertProblem(api.get("/payments/" + hostile), 400, "partnerOrderNo");
+            assertProblem(api.get("/payments/" + hostile + "?refresh=true"), 400, "partnerOrderNo");
+            assertProblem(api.post("/payments/" + hostile + "/refunds?wait=1s", refund), 400, "partnerOrderNo");
+            assertProblem(api.get("/payments/" + hostile + "/refunds/r1"), 400, "partnerOrderNo");
+            assertProblem(api.get("/payments/" + order + "/refunds/" + hostile), 400, "refundNo");
+        }
+        // the longest valid numbers are fine
+        assertProblem(api.get("/payments/" + "x".repeat(32)), 404, null);
+        assertEquals(0, GatewayTestStack.sandbox().order(order).orElseThrow().refundedAmount());
     }
 
     @Test
@@ -322,6 +357,24 @@ class PaymentsApiTest {
         assertTrue(paths.has("/payments/{partnerOrderNo}/refunds/{refundNo}"), paths.toString());
         assertTrue(paths.has("/scanforpay/notify"), paths.toString());
         assertEquals(200, api.get("/q/swagger-ui/").status());
+
+        // every operation documents the key's refusals; each its own others
+        Map<String, List<String>> statuses = Map.of(
+                "/payments post", List.of("200", "202", "400", "401", "403", "409", "413", "503"),
+                "/payments/{partnerOrderNo} get", List.of("200", "400", "401", "403", "404"),
+                "/payments/{partnerOrderNo}/refunds post", List.of("200", "202", "400", "401", "403", "404", "409",
+                        "413"),
+                "/payments/{partnerOrderNo}/refunds/{refundNo} get", List.of("200", "400", "401", "403", "404"));
+        statuses.forEach((operation, expected) -> {
+            String[] pathAndMethod = operation.split(" ");
+            List<String> documented = new ArrayList<>();
+            paths.get(pathAndMethod[0]).get(pathAndMethod[1]).get("responses").fieldNames()
+                    .forEachRemaining(documented::add);
+            assertTrue(documented.containsAll(expected), operation + " documents " + expected + ": " + documented);
+        });
+        String scheme = openapi.json().get("components").get("securitySchemes").get("apiKey").get("description")
+                .asText();
+        assertTrue(scheme.contains("Required by default"), scheme);
     }
 
     static void assertProblem(Answer answer, int status, String field) {

@@ -41,6 +41,8 @@ public final class LocalStack {
     static final String PARTNER_NO = "10001";
     static final String SIGN_KEY = "sandbox-sign-key";
     static final String STORE_NO = "100010000000002";
+    /** The payments API's key for the local stack (prod needs one): every store, refunds included. */
+    static final String DEMO_API_KEY = "demo-api-key-for-the-local-stack";
     static final String COMMANDS = "scanforpay.payment.commands";
     static final String RESULTS = "scanforpay.payment.results";
     static final String DLQ = "scanforpay.payment.commands.dlq";
@@ -104,6 +106,9 @@ public final class LocalStack {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        // the payments API is closed without a key (scanforpay.api.auth=keys): one key, named demo, that may refund
+        env.put("SCANFORPAY_API_KEYS_DEMO", DEMO_API_KEY);
+        env.put("SCANFORPAY_API_REFUNDS_DEMO", "true");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return builder.start();
     }
@@ -117,18 +122,26 @@ public final class LocalStack {
                 Sandbox         %s   (partnerNo %s, sign key %s)
                 PostgreSQL      %s   (user %s; data and log: %s)
                 Gateway         http://127.0.0.1:%d   (health /q/health, metrics /q/metrics; log: %s)
+                Payments API    http://127.0.0.1:%d/payments   (Swagger UI /q/swagger-ui)
+                                API key "demo" (every store, refunds): Authorization: Bearer %s
 
                 Paste a command (one JSON line) and press Enter; its result is printed here. For example:
                 {"partnerOrderNo":"demo-0001","barcode":"%s","orderAmount":2100,"orderTitle":"Coffee"}
                 {"partnerOrderNo":"demo-0002","barcode":"%s","orderAmount":2100}
                 {"type":"QUERY","partnerOrderNo":"demo-0001"}
 
+                Or over HTTP:
+                curl -s -X POST 'http://127.0.0.1:%d/payments?wait=30s' -H 'Authorization: Bearer %s' \\
+                  -H 'Content-Type: application/json' \\
+                  -d '{"partnerOrderNo":"demo-0003","barcode":"%s","orderAmount":2100,"orderTitle":"Coffee"}'
+
                 Sandbox barcodes:
                 %s
                 Ctrl-C stops the broker, the sandbox, PostgreSQL and the gateway.
                 """.formatted(broker.bootstrapServers(), COMMANDS, RESULTS, DLQ, sandbox.baseUrl(), PARTNER_NO,
                 SIGN_KEY, postgres.jdbcUrl(), postgres.username(), postgres.home(), GATEWAY_PORT,
-                home.resolve("gateway.log"), SandboxBarcodes.PAID, SandboxBarcodes.DECLINED, SandboxBarcodes.table()));
+                home.resolve("gateway.log"), GATEWAY_PORT, DEMO_API_KEY, SandboxBarcodes.PAID,
+                SandboxBarcodes.DECLINED, GATEWAY_PORT, DEMO_API_KEY, SandboxBarcodes.PAID, SandboxBarcodes.table()));
     }
 
     /** Reads commands from standard input until it closes; the stack keeps running after that. */
