@@ -2,6 +2,7 @@ package com.scanforpay.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.payment.KafkaProducers;
 import com.scanforpay.gateway.payment.PaymentResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,9 +10,7 @@ import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The HTTP API's two Kafka routes: commands from HTTP go to the commands topic like any other producer's (so the
@@ -35,13 +34,7 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         from(SUBMIT).routeId("submit-command")
                 .errorHandler(noErrorHandler())
-                .to("kafka:" + config.topic().commands()
-                        + "?requestRequiredAcks=all"
-                        + "&deliveryTimeoutMs=" + config.publishTimeout().toMillis()
-                        + "&requestTimeoutMs=" + Math.min(config.publishTimeout().toMillis(), 30_000)
-                        + "&maxBlockMs=" + config.publishTimeout().toMillis()
-                        + "&keySerializer=" + StringSerializer.class.getName()
-                        + "&valueSerializer=" + ByteArraySerializer.class.getName());
+                .to(KafkaProducers.reliable(config.topic().commands(), config.publishTimeout()));
 
         // A notification stream, not work: a group of its own per instance (every instance sees every result),
         // from the end; nothing is lost by skipping earlier records, since a request that started waiting before

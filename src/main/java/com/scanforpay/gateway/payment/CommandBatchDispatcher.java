@@ -191,8 +191,8 @@ public final class CommandBatchDispatcher implements Processor {
                 return held(command, failure, outage);
             }
             PaymentCommand payment = ((Accepted) command.parsed).command();
-            LOG.errorf("%s %s failed, dead-lettered as PROCESSING_FAILED: %s", payment.type(), payment.partnerOrderNo(),
-                    DeadLetters.describe(failure));
+            LOG.errorf(failure, "%s %s failed, dead-lettered as PROCESSING_FAILED: %s", payment.type(),
+                    payment.partnerOrderNo(), DeadLetters.describe(failure));
             return send(failures, failedWork(command, payment, failure)).thenCompose(deadLettered -> {
                 if (deadLettered != null) {
                     return held(command, deadLettered, outage);

@@ -52,6 +52,8 @@ public class DeadLetterRoute extends RouteBuilder {
     public void configure() {
         // the payment flow's policy (CommandBatchDispatcher decides what an outage is)
         PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
+        // the dispatcher logs each failure once (an outage once per batch): no stack trace per command from Camel
+        errorHandler(defaultErrorHandler().logExhausted(false));
 
         from(REJECT).routeId("reject-command")
                 .to(DEAD_LETTER)

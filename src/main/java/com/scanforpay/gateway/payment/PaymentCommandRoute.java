@@ -71,6 +71,8 @@ public class PaymentCommandRoute extends RouteBuilder {
         // dead-letters the command or, for an outage, holds it back: every step is safe to repeat (the ledger turns
         // a repeated PAY into a query or a republished result).
         PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
+        // the dispatcher logs each failure once (an outage once per batch): no stack trace per command from Camel
+        errorHandler(defaultErrorHandler().logExhausted(false));
 
         from(commandsUri()).routeId("payment-commands")
                 // the dispatcher is the flow's policy: it commits what is done, holds back what an outage stopped

@@ -28,8 +28,12 @@ import org.apache.camel.component.kafka.KafkaConstants;
  * <p>A payment's outcome is published once per (order, type, outcome) whichever path learns it first: the key
  * is claimed in PostgreSQL before publishing, confirmed after Kafka's acknowledgement, released if publishing
  * fails. A repeat of a confirmed key is dropped quietly; a key another path holds right now raises
- * {@link ResultBeingPublishedException}, and the caller decides (the payment flow retries, the notify flow
- * answers 503 so ScanForPay retries).
+ * {@link ResultBeingPublishedException}, and the caller waits for the other path (retrying without holding a
+ * thread) until it is published there.
+ *
+ * <p>A payment's result is sent only while the ledger has the payment in a state that result describes, and the
+ * payment cannot move until Kafka has it ({@link PaymentLedger#publishWhileIn}): a late "waiting" is never
+ * published after the settlement, and what settles the payment is published after it.
  */
 @ApplicationScoped
 public class PaymentResultRoute extends RouteBuilder {
