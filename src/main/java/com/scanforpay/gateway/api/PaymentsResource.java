@@ -552,18 +552,7 @@ public class PaymentsResource {
 
     /** The REFUND command for {@code order}: the body's fields, with the type and order of the path. */
     private byte[] refundCommand(String order, byte[] body) {
-        JsonNode json;
-        try {
-            json = body == null || body.length == 0 ? null : mapper.readTree(body);
-        } catch (java.io.IOException e) {
-            return body; // the parser names the problem, as for a Kafka command
-        }
-        if (!(json instanceof ObjectNode object)) {
-            return body;
-        }
-        object.put("type", CommandType.REFUND.name());
-        object.put("partnerOrderNo", order);
-        return bytes(object);
+        return parser.asRefundOf(order, body); // an unreadable body comes back as it is: the parser names the problem
     }
 
     /** The payment's final outcome, if it has one: its stored final result, or UNKNOWN. */

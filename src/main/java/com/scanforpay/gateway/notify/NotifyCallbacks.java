@@ -2,6 +2,7 @@ package com.scanforpay.gateway.notify;
 
 import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
+import com.scanforpay.gateway.payment.CleanText;
 import com.scanforpay.gateway.payment.PaymentResult;
 import com.scanforpay.gateway.payment.PaymentResults;
 import com.scanforpay.gateway.provider.MalformedMessageException;
@@ -36,7 +37,11 @@ public final class NotifyCallbacks {
     public record Verified(Partner partner, PaymentResult result) {
     }
 
-    /** @throws RejectedNotificationException with a short reason naming the field */
+    /**
+     * Any bytes at all ({@code null} reads as empty) end here as a verified notification or this one exception.
+     *
+     * @throws RejectedNotificationException with a short reason naming the field
+     */
     public Verified read(byte[] raw) {
         OpenedEnvelope<ResponseHeader, OrderResult> opened;
         try {
@@ -58,6 +63,14 @@ public final class NotifyCallbacks {
         if (partnerOrderNo.length() > MAX_ORDER_NO) {
             throw malformed("partnerOrderNo is longer than " + MAX_ORDER_NO + " characters");
         }
+        // it keys the ledger (PostgreSQL refuses NUL), the results topic and log lines
+        String unclean = CleanText.problem(partnerOrderNo);
+        if (unclean != null) {
+            throw malformed("partnerOrderNo " + unclean);
+        }
+        if (body.code() == null) {
+            throw malformed("code is missing");
+        }
         if (body.status() == null) {
             throw malformed("status is missing");
         }
@@ -71,7 +84,9 @@ public final class NotifyCallbacks {
             throw malformed("orderAmount must be positive");
         }
         // verified with this partner's key, so the header's partnerNo is one of ours
-        Partner partner = partners.byPartnerNo(opened.header().partnerNo()).orElseThrow();
+        Partner partner = partners.byPartnerNo(opened.header().partnerNo()).orElseThrow(() ->
+                new RejectedNotificationException(NotifyVerdict.UNKNOWN_PARTNER,
+                        "unknown partner: the header's partnerNo is not one of ours"));
         return new Verified(partner, results.fromNotify(body, opened.header().messageId()));
     }
 

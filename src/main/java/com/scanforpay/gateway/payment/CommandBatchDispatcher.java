@@ -146,7 +146,7 @@ public final class CommandBatchDispatcher implements Processor {
                 command.fate = Fate.ORDER_LIMIT;
                 continue;
             }
-            command.parsed = parser.parse(record.getMessage().getBody(byte[].class));
+            command.parsed = parse(record);
             String order = command.parsed.partnerOrderNo();
             if (order != null && perOrder.merge(order, 1, Integer::sum) > budget.perOrder()) {
                 cut.add(command.position.partition());
@@ -154,6 +154,17 @@ public final class CommandBatchDispatcher implements Processor {
             }
         }
         return planned;
+    }
+
+    /** The parser never throws; should it ever, the record is still rejected, never its batch failed. */
+    private ParsedCommand parse(Exchange record) {
+        try {
+            return parser.parse(record.getMessage().getBody(byte[].class));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The parser failed on a record (a bug): rejected as INVALID_JSON");
+            return new ParsedCommand.Rejected(RejectionCode.INVALID_JSON, List.of(new FieldError("$",
+                    "command could not be read as a JSON object")), null, null, null);
+        }
     }
 
     private CompletableFuture<Void> dispatch(List<Command> batchCommands, AtomicReference<Throwable> outage) {

@@ -28,8 +28,11 @@ final class DeadLetters {
 
     private static final List<String> RECORD_HEADERS = List.of(KafkaConstants.KEY, KafkaConstants.TOPIC,
             KafkaConstants.PARTITION, KafkaConstants.OFFSET, KafkaConstants.TIMESTAMP);
-    /** Long digit runs in a failure's message may be payment codes or buyer ids: masked like barcodes. */
-    private static final Pattern DIGIT_RUN = Pattern.compile("[0-9]{10,}");
+    /**
+     * A number of 10 to 24 digits standing alone in a failure's message may be a payment code (or a buyer id): masked
+     * like a barcode. Digits inside a longer token (an order number such as {@code p20180725180605466813}) stay.
+     */
+    private static final Pattern DIGIT_RUN = Pattern.compile("(?<![A-Za-z0-9_-])[0-9]{10,24}(?![A-Za-z0-9_-])");
     private static final int MAX_REASON = 300;
 
     private DeadLetters() {

@@ -101,8 +101,8 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    PaymentCommandParser parser(ObjectMapper mapper, Partners partners) {
-        return new PaymentCommandParser(mapper, partners);
+    PaymentCommandParser parser(Partners partners, ScanForPayConfig config) {
+        return new PaymentCommandParser(partners, config.consumer().maxCommandSize().asLongValue());
     }
 
     @Produces

@@ -32,6 +32,8 @@ public final class ProviderCalls {
     public static final String PAY_PATH = "/api/offline/pay";
     public static final String QUERY_PATH = "/api/common/payQuery";
     public static final String REFUND_PATH = "/api/common/refund";
+    /** Provider answers are well under 1 KB; a larger body is not even parsed (an answer, not a payload). */
+    public static final int MAX_ANSWER_SIZE = 64 * 1024;
 
     private final ScanForPayEnvelope envelope;
     private final Partners partners;
@@ -103,11 +105,18 @@ public final class ProviderCalls {
         return new ProviderReply.Inconclusive(Kind.NOT_SENT, "not sent: " + reason, null);
     }
 
-    /** Interprets the provider's HTTP answer to {@code request}: verified with the key of the partner it was sent for. */
+    /**
+     * Interprets the provider's HTTP answer to {@code request}: verified with the key of the partner it was sent for.
+     * Any status and bytes at all ({@code null} reads as empty) end as a reply, never an exception.
+     */
     public ProviderReply read(ProviderRequest request, int httpStatus, byte[] body) {
         String reqMsgId = request.reqMsgId();
         if (httpStatus != 200) {
             return new ProviderReply.Inconclusive(Kind.HTTP_STATUS, "provider answered HTTP " + httpStatus, reqMsgId);
+        }
+        if (body != null && body.length > MAX_ANSWER_SIZE) {
+            return new ProviderReply.Inconclusive(Kind.MALFORMED, "provider response is malformed: " + body.length
+                    + " bytes, larger than " + MAX_ANSWER_SIZE + "; not read", reqMsgId);
         }
         try {
             if (REFUND_PATH.equals(request.path())) {
@@ -122,6 +131,9 @@ public final class ProviderCalls {
         } catch (SignatureMismatchException e) {
             return new ProviderReply.Inconclusive(Kind.BAD_SIGNATURE, "provider response failed verification: " + e.getMessage(),
                     reqMsgId);
+        } catch (RuntimeException | StackOverflowError e) {
+            // last line of defence: an answer nobody can read proves nothing, so it is inconclusive like the others
+            return new ProviderReply.Inconclusive(Kind.MALFORMED, "provider response could not be read", reqMsgId);
         }
     }
 

@@ -131,11 +131,13 @@ public final class ScanForPayEnvelope {
 
     /**
      * Verifies the signature of {@code raw} on the exact bytes of {@code member}, with the signer chosen for the
-     * parsed message, then maps header and body.
+     * parsed message, then maps header and body. Any bytes at all end in an opened envelope or one of the three
+     * exceptions of {@code open} ({@code null} reads as empty).
      */
-    private <H, B> OpenedEnvelope<H, B> verifyAndMap(byte[] raw, String member,
+    private <H, B> OpenedEnvelope<H, B> verifyAndMap(byte[] bytes, String member,
             Function<JsonNode, ScanForPaySigner> signerFor, Class<H> headerType,
             Class<B> bodyType) {
+        byte[] raw = bytes == null ? new byte[0] : bytes;
         JsonNode message = null;
         int start = -1;
         int end = -1;
@@ -168,6 +170,11 @@ public final class ScanForPayEnvelope {
             }
         } catch (IOException e) {
             throw new MalformedMessageException("message is not valid JSON", e);
+        } catch (MalformedMessageException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // last line of defence: a surprise in the JSON library must still be an answer the caller handles
+            throw new MalformedMessageException("message could not be read as JSON");
         }
         if (message == null) {
             throw new MalformedMessageException("'" + member + "' is missing");
@@ -188,7 +195,7 @@ public final class ScanForPayEnvelope {
         try {
             // No silent truncation of 1.9 to 1: a fractional code, status or amount is not the documented int.
             return mapper.readerFor(type).without(DeserializationFeature.ACCEPT_FLOAT_AS_INT).readValue(node);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             // Jackson's message would quote the offending value, which may be buyer data.
             throw new MalformedMessageException("'" + part + "' has a field of the wrong type");
         }

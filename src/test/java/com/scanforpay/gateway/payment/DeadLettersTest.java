@@ -17,6 +17,12 @@ class DeadLettersTest {
     }
 
     @Test
+    void digitsInsideALongerTokenSuchAsAnOrderNumberStay() {
+        assertEquals("IllegalStateException: payment p20180725180605466813 of 28************0508",
+                DeadLetters.describe(new IllegalStateException("payment p20180725180605466813 of 284447106610060508")));
+    }
+
+    @Test
     void theRootCauseIsNamedToo() {
         String described = DeadLetters.describe(new IllegalStateException("could not move payment p1",
                 new RuntimeException("wrapped", new java.sql.SQLException("ERROR: injected fault"))));

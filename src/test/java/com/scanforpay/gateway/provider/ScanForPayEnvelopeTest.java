@@ -565,6 +565,38 @@ class ScanForPayEnvelopeTest {
     }
 
     @Test
+    void noBytesAtAllAreMalformed() {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> openResponse((byte[]) null));
+        assertEquals("message is not a JSON object", e.getMessage());
+    }
+
+    @Test
+    void whatJacksonsOwnLimitsRefuseIsMalformed() {
+        // Jackson reports these with no location: once a NullPointerException in the command parser
+        String deep = "{\"response\":{\"x\":" + "[".repeat(1500) + "]".repeat(1500) + "},\"signature\":\""
+                + SAMPLE_SUCCESS_SIGNATURE + "\"}";
+        assertEquals("message is not valid JSON", assertMalformed(deep).getMessage());
+        String longNumber = "{\"response\":{\"x\":" + "9".repeat(1500) + "},\"signature\":\""
+                + SAMPLE_SUCCESS_SIGNATURE + "\"}";
+        assertEquals("message is not valid JSON", assertMalformed(longNumber).getMessage());
+        String longName = "{\"response\":{\"" + "n".repeat(50_001) + "\":1},\"signature\":\""
+                + SAMPLE_SUCCESS_SIGNATURE + "\"}";
+        assertEquals("message is not valid JSON", assertMalformed(longName).getMessage());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreMalformed() {
+        byte[] raw = utf8(sampleSuccess(SAMPLE_SUCCESS_SIGNATURE));
+        int at = new String(raw, StandardCharsets.UTF_8).indexOf("Alipay");
+        raw[at] = (byte) 0xC3; // a lead byte followed by an ASCII letter
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> openResponse(raw));
+        assertEquals("message is not valid JSON", e.getMessage());
+        // a UTF-32 byte order mark and nothing else
+        assertEquals("message is not a JSON object", assertThrows(MalformedMessageException.class,
+                () -> openResponse(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0})).getMessage());
+    }
+
+    @Test
     void utf16EncodedMessageIsMalformed() {
         // Jackson detects and reads UTF-16, but then cannot say which bytes were signed.
         String raw = signedResponse("{\"header\":{\"partnerNo\":\"10001\"},\"body\":{\"code\":1,\"msg\":\"success\"}}");
