@@ -228,6 +228,24 @@ class PaymentsApiTest {
     }
 
     @Test
+    void hostileBodiesAre4xxProblemsNeverA500() {
+        String order = newOrderNo();
+        String refund = "/payments/" + order + "/refunds?wait=1s";
+        for (String path : List.of("/payments?wait=1s", refund)) {
+            assertProblem(api.post(path, "[".repeat(1500) + "]".repeat(1500)), 400, "$");
+            assertProblem(api.post(path, "{\"orderAmount\":" + "9".repeat(1001) + "}"), 400, "orderAmount");
+            assertProblem(api.post(path, "{\"a\":1,\"a\":2}"), 400, "a");
+            assertProblem(api.post(path, "{\"partnerOrderNo\":\"" + order + "\"} trailing"), 400, "$");
+            assertProblem(api.post(path, "\"PAY\""), 400, "$");
+            assertProblem(api.post(path, "{\"" + "n".repeat(9000) + "\":1}"), 413, "$");
+        }
+        assertProblem(api.post("/payments", Commands.pay(order, SandboxBarcodes.PAID, 100)
+                .replace("}", ",\"orderTitle\":\"a\\u0000b\"}")), 400, "orderTitle");
+        assertProblem(api.get("/payments/" + order), 404, null);
+        assertEquals(0, GatewayTestStack.sandbox().payCalls(order));
+    }
+
+    @Test
     void twoHundredConcurrentWaitingRequestsEachGetTheirOwnResult() {
         List<String> orders = new ArrayList<>();
         List<CompletableFuture<Answer>> answers = new ArrayList<>();

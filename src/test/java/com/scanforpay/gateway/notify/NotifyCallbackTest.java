@@ -129,6 +129,11 @@ class NotifyCallbackTest {
         assertRefused(400, "status is missing", post(NOTIFY.signed(new OrderResult(1, "success", "SFP1", order,
                 2100, "Alipay", null, null, "JPY", null, null))));
         assertRefused(400, "orderAmount is missing", post(NOTIFY.signed(order, OrderResult.STATUS_PAID, null)));
+        // without code it would read as UNKNOWN while the payment is still open
+        assertRefused(400, "code is missing", post(NOTIFY.signed(new OrderResult(null, "success", "SFP1", order,
+                2100, "Alipay", 1, null, "JPY", null, null))));
+        assertRefused(400, "malformed", post(("{\"response\":" + "[".repeat(1500) + "]".repeat(1500)
+                + ",\"signature\":\"00\"}").getBytes(StandardCharsets.UTF_8)));
         assertRefused(400, "partnerOrderNo is missing", post(NOTIFY.signed(new OrderResult(1, "success", "SFP1",
                 null, 2100, "Alipay", 1, null, "JPY", null, null))));
         byte[] oversize = new byte[9 * 1024];
