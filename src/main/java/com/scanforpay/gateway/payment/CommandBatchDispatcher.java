@@ -192,26 +192,44 @@ public final class CommandBatchDispatcher implements Processor {
             return CompletableFuture.completedFuture(null); // nothing new starts during an outage: held back
         }
         boolean valid = command.parsed instanceof Accepted;
-        return send(valid ? commands : rejections, workFor(command)).thenCompose(failure -> {
-            if (failure == null) {
-                command.fate = Fate.DONE;
-                return CompletableFuture.completedFuture(null);
+        Exchange work = workFor(command);
+        return send(valid ? commands : rejections, work).thenCompose(failure -> {
+            if (failure == null || !valid) {
+                return settled(command, work, failure, outage);
             }
-            if (Outage.isOutage(failure) || camelContext.isStopping() || !valid) {
-                // a dead letter that cannot be written is held too: it is the only record of a bad command
+            if (Outage.isOutage(failure) || camelContext.isStopping()) {
                 return held(command, failure, outage);
             }
             PaymentCommand payment = ((Accepted) command.parsed).command();
             LOG.errorf(failure, "%s %s failed, dead-lettered as PROCESSING_FAILED: %s", payment.type(),
                     payment.partnerOrderNo(), DeadLetters.describe(failure));
-            return send(failures, failedWork(command, payment, failure)).thenCompose(deadLettered -> {
-                if (deadLettered != null) {
-                    return held(command, deadLettered, outage);
-                }
-                command.fate = Fate.DONE;
-                return CompletableFuture.completedFuture(null);
-            });
+            Exchange failed = failedWork(command, payment, failure);
+            return send(failures, failed).thenCompose(deadLettering -> settled(command, failed, deadLettering,
+                    outage));
         });
+    }
+
+    /**
+     * The fate of a command once its own route, or its dead-letter route, is over: done, unless it failed by an
+     * outage, or before its dead letter was written (then nothing would record the command: held back, however
+     * long, rather than lost). A failure after the dead letter (publishing what is known of it) is only logged.
+     */
+    private CompletableFuture<Void> settled(Command command, Exchange work, Throwable failure,
+            AtomicReference<Throwable> outage) {
+        if (failure == null) {
+            command.fate = Fate.DONE;
+            return CompletableFuture.completedFuture(null);
+        }
+        boolean deadLettered = Boolean.TRUE.equals(work.getProperty(DeadLetters.WRITTEN, Boolean.class));
+        if (!deadLettered || Outage.isOutage(failure) || camelContext.isStopping()) {
+            if (!deadLettered && !Outage.isOutage(failure)) {
+                LOG.errorf(failure, "A dead letter could not be written (a bug?): its record is held back");
+            }
+            return held(command, failure, outage);
+        }
+        LOG.errorf("The result of a dead-lettered record was not published: %s", DeadLetters.describe(failure));
+        command.fate = Fate.DONE;
+        return CompletableFuture.completedFuture(null);
     }
 
     private static CompletableFuture<Void> held(Command command, Throwable failure,
@@ -258,7 +276,7 @@ public final class CommandBatchDispatcher implements Processor {
      */
     private void settle(Consumer<?, ?> consumer, int generation, List<Command> batchCommands) {
         Settlement settlement = offsets.settle(batchCommands, command -> command.position,
-                command -> command.fate == Fate.DONE, generation);
+                command -> command.fate == Fate.DONE);
         Set<TopicPartition> assigned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         settlement.commit().forEach((partition, offset) -> {
@@ -271,6 +289,7 @@ public final class CommandBatchDispatcher implements Processor {
         }
         settlement.rewind().forEach((partition, offset) -> {
             if (assigned.contains(partition)) {
+                offsets.rewound(partition, offset, consumer.position(partition), generation);
                 consumer.seek(partition, offset);
             }
         });

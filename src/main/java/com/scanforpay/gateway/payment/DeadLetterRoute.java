@@ -87,7 +87,10 @@ public class DeadLetterRoute extends RouteBuilder {
                     .end()
                 .end()
                 .filter(exchangeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE.getName()).isEqualTo(true))
-                    .process(this::repeat);
+                    .process(this::repeat)
+                .end()
+                // written now or before: the record is accounted for, whatever becomes of its result
+                .setProperty(DeadLetters.WRITTEN, constant(true));
     }
 
     /** A repeat of a dead letter written before is dropped; one being written elsewhere right now is waited for. */

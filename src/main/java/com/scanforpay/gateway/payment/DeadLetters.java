@@ -23,6 +23,8 @@ final class DeadLetters {
     static final String SOURCE_OFFSET = "scanforpay-source-offset";
     /** Set (to the original length) on a dead letter whose value had to be cut to fit the dead-letter topic. */
     static final String VALUE_TRUNCATED = "scanforpay-value-truncated";
+    /** Exchange property, true once the record's dead letter is on Kafka (written now, or before). */
+    static final String WRITTEN = "scanforpay.deadLetterWritten";
     /** Exchange property: the dead letter's key in the {@code dead-letters} repository. */
     static final String KEY = "scanforpay.deadLetterKey";
 

@@ -16,9 +16,10 @@ import org.apache.kafka.common.TopicPartition;
  * are delivered again too, never skipped.
  *
  * <p>Why records must be dropped after a rewind: camel-kafka hands a batch over one poll late, so when a batch
- * rewinds a partition, the next poll's records of that partition (fetched before the rewind) still arrive once. They
- * come again after the rewound record and are dropped here until it arrives. A rebalance (a new group generation)
- * forgets every rewind: the partition then restarts from its committed offset anyway.
+ * rewinds a partition, records of that partition fetched before the rewind (offsets from the rewound one up to the
+ * consumer's position then) still arrive once. They come again after the rewind and are dropped here until the
+ * rewound record, or one fetched after the rewind, arrives. A rebalance (a new group generation) forgets every
+ * rewind: the partition then restarts from its committed offset anyway.
  */
 final class OffsetProgress {
 
@@ -34,7 +35,12 @@ final class OffsetProgress {
         }
     }
 
-    private record Rewind(long offset, int generation) {
+    /** A rewind to {@code offset}; records from there up to {@code fetchedUntil} were fetched before it. */
+    private record Rewind(long offset, long fetchedUntil, int generation) {
+
+        boolean fetchedBefore(long at, int currentGeneration) {
+            return generation == currentGeneration && at > offset && at < fetchedUntil;
+        }
     }
 
     private final Map<TopicPartition, Rewind> rewinds = new HashMap<>();
@@ -51,11 +57,11 @@ final class OffsetProgress {
         for (R record : records) {
             Position at = position.apply(record);
             Rewind rewind = rewinds.get(at.partition());
-            if (rewind != null && rewind.generation() == generation && at.offset() > rewind.offset()) {
-                continue; // fetched before the rewind: it comes again after the rewound record
+            if (rewind != null && rewind.fetchedBefore(at.offset(), generation)) {
+                continue; // it comes again after the rewound record
             }
             if (rewind != null) {
-                rewinds.remove(at.partition()); // the rewound record itself, or the partition was reassigned
+                rewinds.remove(at.partition()); // the rewound record, one fetched after it, or a reassignment
             }
             current.add(record);
         }
@@ -64,9 +70,9 @@ final class OffsetProgress {
 
     /**
      * Settles a batch: {@code records} in their order, {@code done} says which are done (processed, or
-     * dead-lettered). Remembers the rewinds, so that {@link #current} drops what was fetched before them.
+     * dead-lettered).
      */
-    <R> Settlement settle(List<R> records, Function<R, Position> position, Predicate<R> done, int generation) {
+    <R> Settlement settle(List<R> records, Function<R, Position> position, Predicate<R> done) {
         Map<TopicPartition, Long> commit = new LinkedHashMap<>();
         Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
         for (R record : records) {
@@ -80,7 +86,14 @@ final class OffsetProgress {
                 rewind.put(at.partition(), at.offset());
             }
         }
-        rewind.forEach((partition, offset) -> rewinds.put(partition, new Rewind(offset, generation)));
         return new Settlement(commit, rewind);
+    }
+
+    /**
+     * Remembers that {@code partition} was rewound to {@code offset} while the consumer had fetched it up to
+     * {@code fetchedUntil} (its position then), so that {@link #current} drops what was fetched before.
+     */
+    void rewound(TopicPartition partition, long offset, long fetchedUntil, int generation) {
+        rewinds.put(partition, new Rewind(offset, fetchedUntil, generation));
     }
 }
