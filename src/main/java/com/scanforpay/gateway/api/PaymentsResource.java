@@ -236,11 +236,17 @@ public class PaymentsResource {
         // REJECTED for the order (an invalid command, another conflicting one) belongs to another command, while
         // this payment goes on. Another store's payment may have taken the order number meanwhile (with the same
         // amount and barcode, the flow takes this command as its repeat): its result is not for a key of this store.
-        Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
-                ? caller.allStores() || ledger.find(order).filter(entry -> caller.actsFor(entry.storeNo())).isPresent()
-                : Objects.equals(result.orderAmount(), command.orderAmount()) && ledger.find(order)
-                        .flatMap(entry -> PaymentLedger.conflict(entry, command.orderAmount(), command.barcode()))
-                        .isPresent();
+        // A result under this order number answers this till only if the ledger's payment is this command's (same
+        // amount and barcode): another command for the number may have got there first, and its SUCCESS must never
+        // tell this cashier "paid" for a barcode nobody charged.
+        Predicate<PaymentResult> ours = result -> {
+            Optional<LedgerEntry> payment = ledger.find(order);
+            boolean ourPayment = payment.isPresent()
+                    && PaymentLedger.conflict(payment.get(), command.orderAmount(), command.barcode()).isEmpty();
+            return result.outcome() != Outcome.REJECTED
+                    ? ourPayment && (caller.allStores() || caller.actsFor(payment.get().storeNo()))
+                    : Objects.equals(result.orderAmount(), command.orderAmount()) && payment.isPresent() && !ourPayment;
+        };
         if (existing.isPresent()) {
             Optional<Response> answer = payAnswer(existing.get(), command);
             // in progress: never published again, the flow already has it
@@ -382,8 +388,10 @@ public class PaymentsResource {
         Supplier<Optional<Response>> settled = () -> ledger.findRefund(refundNo)
                 .flatMap(entry -> refundAnswer(entry, thisRefund));
         // as for payments: a REJECTED under this refundNo is this request's only if it is for this order and amount
-        Predicate<PaymentResult> ours = result -> result.outcome() != Outcome.REJECTED
-                || order.equals(result.partnerOrderNo()) && Objects.equals(result.orderAmount(), refund.orderAmount());
+        // Under this refundNo only this refund's own results: another order's refund with the same number (the
+        // loser is refused) never answers this till, nor shows it another order's refund.
+        Predicate<PaymentResult> ours = result -> order.equals(result.partnerOrderNo())
+                && Objects.equals(result.orderAmount(), refund.orderAmount());
         Optional<RefundEntry> existing = ledger.findRefund(refundNo);
         if (existing.isPresent()) {
             Optional<Response> answer = refundAnswer(existing.get(), thisRefund);

@@ -215,7 +215,7 @@ public interface ScanForPayConfig {
          * the group. The gateway never lets one batch exceed it (commands of one order beyond what fits wait for the
          * next batch).
          */
-        @WithDefault("5m")
+        @WithDefault("10m")
         Duration maxPollInterval();
 
         /**

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -61,6 +64,10 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
             SELECT state FROM idempotent_keys WHERE repository_name = ? AND idempotency_key = ?""";
 
     private static final String CLEAR = "DELETE FROM idempotent_keys WHERE repository_name = ?";
+
+    // Which of many keys are known, in one statement (a batch's records at once).
+    private static final String PRESENT = """
+            SELECT idempotency_key FROM idempotent_keys WHERE repository_name = ? AND idempotency_key = ANY(?)""";
 
     // Keys of any state older than the retention: a claim that old was abandoned long ago.
     private static final String PURGE = """
@@ -197,6 +204,27 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IdempotentStoreException("could not purge idempotent repository " + name, e);
+        }
+    }
+
+    /** Which of {@code keys} are claimed or done: work on them has begun, here or elsewhere. */
+    public Set<String> present(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(PRESENT)) {
+            statement.setString(1, name);
+            statement.setArray(2, connection.createArrayOf("varchar", keys.toArray()));
+            Set<String> present = new HashSet<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    present.add(row.getString(1));
+                }
+            }
+            return present;
+        } catch (SQLException e) {
+            throw new IdempotentStoreException("could not read " + keys.size() + " idempotent keys in " + name, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import com.scanforpay.gateway.payment.OffsetProgress.Position;
 import com.scanforpay.gateway.payment.OffsetProgress.Settlement;
@@ -29,6 +30,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,6 +59,7 @@ public final class CommandBatchDispatcher implements Processor {
 
     private final CamelContext camelContext;
     private final PaymentCommandParser parser;
+    private final PostgresIdempotentRepository deadLetters;
     private final BatchBudget budget;
     private final Duration maxPollInterval;
     private final CommandIntake intake;
@@ -67,10 +70,12 @@ public final class CommandBatchDispatcher implements Processor {
     private final AsyncSender failures;
     private final OffsetProgress offsets = new OffsetProgress();
 
-    public CommandBatchDispatcher(CamelContext camelContext, PaymentCommandParser parser, BatchBudget budget,
-            Duration maxPollInterval, CommandIntake intake, MeterRegistry meters) {
+    public CommandBatchDispatcher(CamelContext camelContext, PaymentCommandParser parser,
+            PostgresIdempotentRepository deadLetters, BatchBudget budget, Duration maxPollInterval,
+            CommandIntake intake, MeterRegistry meters) {
         this.camelContext = camelContext;
         this.parser = parser;
+        this.deadLetters = deadLetters;
         this.budget = budget;
         this.maxPollInterval = maxPollInterval;
         this.intake = intake;
@@ -96,6 +101,8 @@ public final class CommandBatchDispatcher implements Processor {
         final Exchange record;
         final Position position;
         ParsedCommand parsed;
+        /** Dead-lettered by an earlier delivery of its batch: never run again, only its dead letter's route. */
+        boolean deadLetteredBefore;
         volatile Fate fate = Fate.OUTAGE; // until it is done
 
         Command(Exchange record) {
@@ -113,24 +120,48 @@ public final class CommandBatchDispatcher implements Processor {
             return;
         }
         Consumer<?, ?> consumer = consumerOf(polled.get(0));
-        int generation = consumer.groupMetadata().generationId();
-        List<Command> batchCommands = plan(offsets.current(polled, CommandBatchDispatcher::positionOf, generation));
+        List<Command> batchCommands = plan(offsets.current(polled, CommandBatchDispatcher::positionOf,
+                consumer.assignment()));
         AtomicReference<Throwable> outage = new AtomicReference<>();
-        // Sends start on the dispatch thread: started from this (consumer) thread, Camel's reactive executor would
-        // queue them behind this very processor, which waits for them.
-        CompletableFuture<Void> done = CompletableFuture.supplyAsync(() -> dispatch(batchCommands, outage),
-                dispatchThread).thenCompose(all -> all);
         try {
-            done.join();
-        } catch (CompletionException e) {
-            // a fault of the dispatcher itself: nothing of the batch is committed, Camel delivers it again
-            throw new CommandBatchFailedException(batchCommands.size(), e.getCause());
+            markDeadLetteredBefore(batchCommands);
+        } catch (RuntimeException e) {
+            outage.set(e); // the key store is out of reach: nothing runs, everything is held back
         }
-        settle(consumer, generation, batchCommands);
+        if (outage.get() == null) {
+            // Sends start on the dispatch thread: started from this (consumer) thread, Camel's reactive executor
+            // would queue them behind this very processor, which waits for them.
+            CompletableFuture<Void> done = CompletableFuture.supplyAsync(() -> dispatch(batchCommands, outage),
+                    dispatchThread).thenCompose(all -> all);
+            try {
+                done.join();
+            } catch (CompletionException e) {
+                // a fault of the dispatcher itself: nothing of the batch is committed, Camel delivers it again
+                throw new CommandBatchFailedException(batchCommands.size(), e.getCause());
+            }
+        }
+        settle(consumer, batchCommands);
         if (outage.get() != null) {
             backOff(outage.get(), Duration.ofNanos(System.nanoTime() - started));
-        } else {
+        } else if (batchCommands.stream().anyMatch(command -> command.fate == Fate.DONE)) {
             intake.tookBatch();
+        }
+    }
+
+    /**
+     * A record whose dead letter exists was dead-lettered when its batch was delivered before (it failed, and an
+     * outage then held its partition back): it must not run again, or a command answered "nothing was sent" could
+     * be paid after all. One query for the batch.
+     */
+    private void markDeadLetteredBefore(List<Command> batchCommands) {
+        Map<String, Command> accepted = new HashMap<>();
+        for (Command command : batchCommands) {
+            if (command.parsed instanceof Accepted) {
+                accepted.put(DeadLetters.keyOf(command.record.getMessage()), command);
+            }
+        }
+        for (String key : deadLetters.present(accepted.keySet())) {
+            accepted.get(key).deadLetteredBefore = true;
         }
     }
 
@@ -190,6 +221,11 @@ public final class CommandBatchDispatcher implements Processor {
     private CompletableFuture<Void> run(Command command, AtomicReference<Throwable> outage) {
         if (outage.get() != null) {
             return CompletableFuture.completedFuture(null); // nothing new starts during an outage: held back
+        }
+        if (command.deadLetteredBefore) {
+            PaymentCommand payment = ((Accepted) command.parsed).command();
+            Exchange failed = failedWork(command, payment, null);
+            return send(failures, failed).thenCompose(failure -> settled(command, failed, failure, outage));
         }
         boolean valid = command.parsed instanceof Accepted;
         Exchange work = workFor(command);
@@ -262,6 +298,7 @@ public final class CommandBatchDispatcher implements Processor {
         return work;
     }
 
+    /** The dead-letter route's work for a command that failed ({@code failure}), or failed before (null). */
     private Exchange failedWork(Command command, PaymentCommand payment, Throwable failure) {
         Exchange work = new DefaultExchange(camelContext);
         PaymentLogContext.about(work, payment.partnerOrderNo());
@@ -274,7 +311,7 @@ public final class CommandBatchDispatcher implements Processor {
      * Commits each partition up to its first record not done and rewinds it there, on the consumer thread. Only
      * partitions this consumer still holds: records of one taken away by a rebalance are the new owner's.
      */
-    private void settle(Consumer<?, ?> consumer, int generation, List<Command> batchCommands) {
+    private void settle(Consumer<?, ?> consumer, List<Command> batchCommands) {
         Settlement settlement = offsets.settle(batchCommands, command -> command.position,
                 command -> command.fate == Fate.DONE);
         Set<TopicPartition> assigned = consumer.assignment();
@@ -289,7 +326,7 @@ public final class CommandBatchDispatcher implements Processor {
         }
         settlement.rewind().forEach((partition, offset) -> {
             if (assigned.contains(partition)) {
-                offsets.rewound(partition, offset, consumer.position(partition), generation);
+                offsets.rewound(partition, FetchNumbering.latest());
                 consumer.seek(partition, offset);
             }
         });
@@ -321,7 +358,8 @@ public final class CommandBatchDispatcher implements Processor {
 
     private static Position positionOf(Exchange record) {
         RecordPosition at = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, RecordPosition.class);
-        return new Position(at.partition(), at.offset());
+        Headers headers = record.getMessage().getHeader(KafkaConstants.HEADERS, Headers.class);
+        return new Position(at.partition(), at.offset(), headers == null ? 0 : FetchNumbering.of(headers));
     }
 
     private static Consumer<?, ?> consumerOf(Exchange record) {

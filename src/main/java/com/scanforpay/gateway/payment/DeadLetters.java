@@ -2,6 +2,7 @@ package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.payment.ParsedCommand.Rejected;
 import com.scanforpay.gateway.provider.Masking;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +24,10 @@ final class DeadLetters {
     static final String SOURCE_OFFSET = "scanforpay-source-offset";
     /** Set (to the original length) on a dead letter whose value had to be cut to fit the dead-letter topic. */
     static final String VALUE_TRUNCATED = "scanforpay-value-truncated";
+    /** Likewise for its key. */
+    static final String KEY_TRUNCATED = "scanforpay-key-truncated";
+    /** The most of a record's key a cut dead letter keeps. */
+    static final int MAX_KEPT_KEY = 1024;
     /** Exchange property, true once the record's dead letter is on Kafka (written now, or before). */
     static final String WRITTEN = "scanforpay.deadLetterWritten";
     /** Exchange property: the dead letter's key in the {@code dead-letters} repository. */
@@ -49,16 +54,19 @@ final class DeadLetters {
         }
     }
 
-    /** The rejection of a valid command whose processing failed (not an outage): code PROCESSING_FAILED. */
+    /**
+     * The rejection of a valid command whose processing failed (not an outage): code PROCESSING_FAILED; a null
+     * {@code failure} is one that failed when its batch was delivered before.
+     */
     static Rejected processingFailed(PaymentCommand command, Throwable failure) {
-        String reason = "processing failed: " + describe(failure);
+        String reason = failure == null ? "processing failed when it was delivered before (see its dead letter)"
+                : "processing failed: " + describe(failure);
         return new Rejected(RejectionCode.PROCESSING_FAILED, List.of(new FieldError("$", reason)), command.type(),
                 command.partnerOrderNo(), command.refundNo());
     }
 
     /**
-     * Replaces the message with the dead letter and sets its key: the record's topic, partition, offset and
-     * timestamp (a topic created anew reuses offsets, never with the same timestamp). The {@link Rejected} stays
+     * Replaces the message with the dead letter and sets its key ({@link #keyOf}). The {@link Rejected} stays
      * available as an exchange property.
      */
     static void toDeadLetter(Exchange exchange) {
@@ -70,8 +78,7 @@ final class DeadLetters {
         String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
         String partition = message.getHeader(KafkaConstants.PARTITION, String.class);
         String offset = message.getHeader(KafkaConstants.OFFSET, String.class);
-        String timestamp = message.getHeader(KafkaConstants.TIMESTAMP, String.class);
-        exchange.setProperty(KEY, topic + "/" + partition + "/" + offset + "/" + timestamp);
+        exchange.setProperty(KEY, keyOf(message));
         message.getHeaders().clear();
         message.setBody(value);
         if (key != null) {
@@ -84,12 +91,32 @@ final class DeadLetters {
         message.setHeader(SOURCE_OFFSET, offset);
     }
 
-    /** Cuts the dead letter's value to {@code maxBytes}, saying so in a header, when the topic refuses it whole. */
+    /**
+     * The key of a record's dead letter: its topic, partition, offset and timestamp (a topic created anew reuses
+     * offsets, never with the same timestamp). {@code record} is the polled record's message, or one carrying its
+     * headers.
+     */
+    static String keyOf(Message record) {
+        return record.getHeader(KafkaConstants.TOPIC, String.class) + "/"
+                + record.getHeader(KafkaConstants.PARTITION, String.class) + "/"
+                + record.getHeader(KafkaConstants.OFFSET, String.class) + "/"
+                + record.getHeader(KafkaConstants.TIMESTAMP, String.class);
+    }
+
+    /**
+     * Cuts the dead letter's value to {@code maxBytes} and its key to {@link #MAX_KEPT_KEY} bytes, saying so in
+     * headers (the original lengths), when the topic refuses it whole.
+     */
     static void truncate(Exchange exchange, int maxBytes) {
-        byte[] value = exchange.getMessage().getBody(byte[].class);
+        Message message = exchange.getMessage();
+        byte[] value = message.getBody(byte[].class);
         if (value != null && value.length > maxBytes) {
-            exchange.getMessage().setHeader(VALUE_TRUNCATED, String.valueOf(value.length));
-            exchange.getMessage().setBody(java.util.Arrays.copyOf(value, maxBytes));
+            message.setHeader(VALUE_TRUNCATED, String.valueOf(value.length));
+            message.setBody(Arrays.copyOf(value, maxBytes));
+        }
+        if (message.getHeader(KafkaConstants.KEY) instanceof byte[] key && key.length > MAX_KEPT_KEY) {
+            message.setHeader(KEY_TRUNCATED, String.valueOf(key.length));
+            message.setHeader(KafkaConstants.KEY, Arrays.copyOf(key, MAX_KEPT_KEY));
         }
     }
 

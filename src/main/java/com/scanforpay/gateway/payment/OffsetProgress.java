@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
@@ -16,15 +17,16 @@ import org.apache.kafka.common.TopicPartition;
  * are delivered again too, never skipped.
  *
  * <p>Why records must be dropped after a rewind: camel-kafka hands a batch over one poll late, so when a batch
- * rewinds a partition, records of that partition fetched before the rewind (offsets from the rewound one up to the
- * consumer's position then) still arrive once. They come again after the rewind and are dropped here until the
- * rewound record, or one fetched after the rewind, arrives. A rebalance (a new group generation) forgets every
- * rewind: the partition then restarts from its committed offset anyway.
+ * rewinds a partition, records of that partition fetched before the rewind still arrive, after it. They are dropped
+ * here: they come again, fetched anew from the rewound record (or, after a rebalance, from the partition's committed
+ * offset). Which is which is told by the number of the fetch that brought a record ({@link FetchNumbering}), not by
+ * its offset, so neither a rebalance nor records deleted meanwhile can make this drop a record fetched after the
+ * rewind, or keep one fetched before it.
  */
 final class OffsetProgress {
 
-    /** One record's place. */
-    record Position(TopicPartition partition, long offset) {
+    /** One record's place, and the number of the fetch that brought it. */
+    record Position(TopicPartition partition, long offset, long fetch) {
     }
 
     /** What a finished batch commits (next offset per partition) and where it rewinds (first record not done). */
@@ -35,33 +37,27 @@ final class OffsetProgress {
         }
     }
 
-    /** A rewind to {@code offset}; records from there up to {@code fetchedUntil} were fetched before it. */
-    private record Rewind(long offset, long fetchedUntil, int generation) {
-
-        boolean fetchedBefore(long at, int currentGeneration) {
-            return generation == currentGeneration && at > offset && at < fetchedUntil;
-        }
-    }
-
-    private final Map<TopicPartition, Rewind> rewinds = new HashMap<>();
+    /** Per rewound partition: the latest fetch when it was rewound; records of fetches up to it come again. */
+    private final Map<TopicPartition, Long> rewoundAtFetch = new HashMap<>();
 
     /**
-     * The records of a new batch that are to run, in their order: those of a rewound partition that were fetched
-     * before the rewind are left out (they are delivered again).
+     * The records of a new batch that are to run, in their order: those of a partition this consumer no longer
+     * holds (its new owner starts from the committed offset), and those of a rewound partition that were fetched
+     * before the rewind, are left out.
      */
-    <R> List<R> current(List<R> records, Function<R, Position> position, int generation) {
-        if (rewinds.isEmpty()) {
-            return records;
-        }
+    <R> List<R> current(List<R> records, Function<R, Position> position, Set<TopicPartition> assigned) {
         List<R> current = new ArrayList<>(records.size());
         for (R record : records) {
             Position at = position.apply(record);
-            Rewind rewind = rewinds.get(at.partition());
-            if (rewind != null && rewind.fetchedBefore(at.offset(), generation)) {
-                continue; // it comes again after the rewound record
+            if (!assigned.contains(at.partition())) {
+                continue;
             }
-            if (rewind != null) {
-                rewinds.remove(at.partition()); // the rewound record, one fetched after it, or a reassignment
+            Long rewoundAt = rewoundAtFetch.get(at.partition());
+            if (rewoundAt != null && at.fetch() <= rewoundAt) {
+                continue; // fetched before the rewind: it comes again
+            }
+            if (rewoundAt != null) {
+                rewoundAtFetch.remove(at.partition()); // the first record fetched after the rewind
             }
             current.add(record);
         }
@@ -90,10 +86,10 @@ final class OffsetProgress {
     }
 
     /**
-     * Remembers that {@code partition} was rewound to {@code offset} while the consumer had fetched it up to
-     * {@code fetchedUntil} (its position then), so that {@link #current} drops what was fetched before.
+     * Remembers that {@code partition} was rewound when {@code latestFetch} was the latest fetch, so that
+     * {@link #current} drops what was fetched until then.
      */
-    void rewound(TopicPartition partition, long offset, long fetchedUntil, int generation) {
-        rewinds.put(partition, new Rewind(offset, fetchedUntil, generation));
+    void rewound(TopicPartition partition, long latestFetch) {
+        rewoundAtFetch.put(partition, latestFetch);
     }
 }

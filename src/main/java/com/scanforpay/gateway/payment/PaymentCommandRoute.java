@@ -1,7 +1,9 @@
 package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
+import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
+import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
@@ -12,6 +14,7 @@ import com.scanforpay.gateway.partner.Partner;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,6 +67,9 @@ public class PaymentCommandRoute extends RouteBuilder {
     CommandIntake intake;
     @Inject
     LedgerProof proof;
+    @Inject
+    @Named(IdempotencyBeans.DEAD_LETTERS)
+    PostgresIdempotentRepository deadLetters;
 
     @Override
     public void configure() {
@@ -77,7 +83,7 @@ public class PaymentCommandRoute extends RouteBuilder {
         from(commandsUri()).routeId("payment-commands")
                 // the dispatcher is the flow's policy: it commits what is done, holds back what an outage stopped
                 .errorHandler(noErrorHandler())
-                .process(new CommandBatchDispatcher(getCamelContext(), parser, budget,
+                .process(new CommandBatchDispatcher(getCamelContext(), parser, deadLetters, budget,
                         config.consumer().maxPollInterval(), intake, meters));
 
         from(COMMAND).routeId("payment-command")
@@ -263,6 +269,8 @@ public class PaymentCommandRoute extends RouteBuilder {
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + PaymentBeans.OFFSET_COMMIT
+                // numbers each fetch, so a rewind knows what was fetched before it
+                + "&interceptorClasses=" + FetchNumbering.class.getName()
                 // only a fault of the dispatcher itself fails a batch: the consumer then reconnects and resumes from
                 // the committed offsets (anything else is committed, or rewound, by the dispatcher)
                 + "&breakOnFirstError=true"

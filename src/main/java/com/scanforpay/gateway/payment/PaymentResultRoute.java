@@ -31,9 +31,9 @@ import org.apache.camel.component.kafka.KafkaConstants;
  * {@link ResultBeingPublishedException}, and the caller waits for the other path (retrying without holding a
  * thread) until it is published there.
  *
- * <p>A payment's result is sent only while the ledger has the payment in a state that result describes, and the
- * payment cannot move until Kafka has it ({@link PaymentLedger#publishWhileIn}): a late "waiting" is never
- * published after the settlement, and what settles the payment is published after it.
+ * <p>A payment's PENDING or UNKNOWN result is sent only while the ledger has the payment in a state that result
+ * describes, and the payment cannot move until Kafka has it ({@link PaymentLedger#publishWhileIn}): a late
+ * "waiting" is never published after the settlement, and what settles the payment is published after it.
  */
 @ApplicationScoped
 public class PaymentResultRoute extends RouteBuilder {
@@ -121,15 +121,17 @@ public class PaymentResultRoute extends RouteBuilder {
     }
 
     /**
-     * Sends a payment's result only while the ledger has the payment in a state that result describes, and keeps the
-     * payment from moving until Kafka has it: a late "waiting" is never published after the settlement, nor an
-     * outcome the payment has since left. A REJECTED result is about its command, not the payment: sent as it is.
+     * Sends a payment's waiting (PENDING) or UNKNOWN result only while the ledger has the payment in a state that
+     * result describes, and keeps the payment from moving until Kafka has it: a late "waiting" is never published
+     * after the settlement, which waits and is published after it. A final result was just written by the move
+     * that settled the payment (only SUCCESS can move on, to REFUNDED), and a REJECTED result is about its command:
+     * both are sent as they are, holding nothing.
      */
     private void sendWhileCurrent(Exchange exchange) {
         PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
         Set<PaymentState> describedStates = switch (result.outcome()) {
             case PENDING -> EnumSet.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING);
-            case SUCCESS, FAILED, REFUNDED, UNKNOWN -> EnumSet.of(PaymentState.valueOf(result.outcome().name()));
+            case UNKNOWN -> EnumSet.of(PaymentState.UNKNOWN);
             default -> null;
         };
         if (describedStates == null) {

@@ -174,14 +174,23 @@ class PaymentsApiTest {
 
     /** The same order number with another amount, sent just before the till's request: the till gets 409. */
     @Test
-    void losingTheRaceForAnOrderNumberIs409() {
+    void losingTheRaceForAnOrderNumberIs409EvenWhenTheWinnersSuccessComesFirst() {
+        // the other payment is paid at once: its SUCCESS is published before the till's command is refused
         String order = newOrderNo();
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID,
-                2500));
-        Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, SandboxBarcodes.PAID, 2500));
+        Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertProblem(answer, 409, "orderAmount");
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+
+        String sameAmount = newOrderNo();
+        TOPICS.kafka().send(GatewayTestStack.COMMANDS, sameAmount, Commands.pay(sameAmount, SandboxBarcodes.PAID,
+                2100));
+        Answer otherBarcode = api.post("/payments?wait=10s", Commands.pay(sameAmount,
+                SandboxBarcodes.PAID_WITH_BUYER, 2100));
+
+        assertProblem(otherBarcode, 409, "barcode");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(sameAmount));
     }
 
     /** A refund refused for another command under the same refundNo is not the answer to the till's refund. */

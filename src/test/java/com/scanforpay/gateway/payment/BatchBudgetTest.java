@@ -11,10 +11,10 @@ class BatchBudgetTest {
 
     @Test
     void theDefaultsLetTwoCommandsOfOneOrderRunInABatch() {
-        BatchBudget budget = BatchBudget.of(Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30),
+        BatchBudget budget = BatchBudget.of(Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(30));
 
-        // 5 + 30 + 2 × (2 × 10 + 30) = 135 s per command; (300 - 5) / 135 = 2
+        // 5 + 30 + 2 × (2 × 10 + 30) = 135 s per command; (600 - 5) / 2 / 135 = 2: two batches may run per poll
         assertEquals(Duration.ofSeconds(135), budget.perCommand());
         assertEquals(2, budget.perOrder());
     }
@@ -22,9 +22,9 @@ class BatchBudgetTest {
     @Test
     void aPollIntervalShorterThanOneCommandIsRefusedNamingTheSetting() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BatchBudget.of(
-                Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(200), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(30)));
-        assertTrue(refused.getMessage().startsWith("scanforpay.consumer.max-poll-interval (PT1M)"),
+        assertTrue(refused.getMessage().startsWith("scanforpay.consumer.max-poll-interval (PT3M20S)"),
                 refused.getMessage());
     }
 }

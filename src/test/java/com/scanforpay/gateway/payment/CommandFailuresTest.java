@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,8 @@ class CommandFailuresTest {
     private static final String REFUND_FAILS_WHEN_DONE = "fr";
 
     private static final String FAULTS = """
+            CREATE SEQUENCE test_injected_outage;
+            CREATE SEQUENCE test_injected_once;
             CREATE OR REPLACE FUNCTION test_injected_payment_fault() RETURNS trigger AS $$
             BEGIN
                 IF TG_OP = 'INSERT' AND NEW.partner_order_no LIKE 'fi%' THEN
@@ -68,6 +71,15 @@ class CommandFailuresTest {
                 IF TG_OP = 'UPDATE' AND NEW.partner_order_no LIKE 'fp%' AND NEW.state = 'SUCCESS'
                         AND NEW.queries = 0 THEN
                     RAISE EXCEPTION 'injected fault: % paid', NEW.partner_order_no;
+                END IF;
+                -- once each (a sequence is not rolled back with the failed statement): an outage of the pay
+                -- answer's move, and a failure of one admission
+                IF TG_OP = 'UPDATE' AND NEW.partner_order_no LIKE 'fo%' AND NEW.queries = 0
+                        AND nextval('test_injected_outage') = 1 THEN
+                    RAISE EXCEPTION 'injected outage: %', NEW.partner_order_no USING ERRCODE = '57014';
+                END IF;
+                IF TG_OP = 'INSERT' AND NEW.partner_order_no LIKE 'fx%' AND nextval('test_injected_once') = 1 THEN
+                    RAISE EXCEPTION 'injected fault, once: insert of %', NEW.partner_order_no;
                 END IF;
                 RETURN NEW;
             END $$ LANGUAGE plpgsql;
@@ -95,6 +107,8 @@ class CommandFailuresTest {
     DataSource dataSource;
     @TestHTTPResource("/q/health/ready")
     URL readiness;
+    @Inject
+    CamelContext camel;
 
     @BeforeAll
     static void injectFaults() throws SQLException {
@@ -105,7 +119,8 @@ class CommandFailuresTest {
     static void removeFaults() throws SQLException {
         execute("DROP TRIGGER test_injected_fault_payments ON payments;"
                 + "DROP TRIGGER test_injected_fault_refunds ON refunds; DROP FUNCTION test_injected_payment_fault();"
-                + "DROP FUNCTION test_injected_refund_fault();");
+                + "DROP FUNCTION test_injected_refund_fault(); DROP SEQUENCE test_injected_outage;"
+                + "DROP SEQUENCE test_injected_once;");
     }
 
     @Test
@@ -153,6 +168,33 @@ class CommandFailuresTest {
         TOPICS.results().awaitCaughtUp();
         assertEquals(1, TOPICS.results().withKey(failsWhenPaid).size(), "its one final result, from the query");
         assertEquals("SUCCESS/QUERY", outcomes(failsWhenPaid).get(0));
+    }
+
+    @Test
+    void aCommandDeadLetteredBeforeAnOutageHeldItsPartitionBackIsNotRunAgainWhenItComesAgain() throws Exception {
+        String key = "k" + newOrderNo("");
+        String heldBack = newOrderNo("fo"); // its pay answer's move meets an outage, once
+        String failedOnce = newOrderNo("fx"); // its admission fails, once: run again, it would be paid
+        double heldBefore = redelivered();
+        // one batch: the held-back payment first in the partition, the failed one behind it
+        camel.getRouteController().stopRoute("payment-commands");
+        send(key, Commands.pay(heldBack, SandboxBarcodes.PAID, 100));
+        send(key, Commands.pay(failedOnce, SandboxBarcodes.PAID, 100));
+        camel.getRouteController().startRoute("payment-commands");
+
+        await().atMost(WAIT).until(() -> redelivered() > heldBefore);
+        await().atMost(WAIT).until(() -> !TOPICS.results().withKey(heldBack).isEmpty());
+        TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
+        TOPICS.results().awaitCaughtUp();
+
+        assertEquals(List.of("REJECTED/VALIDATION"), outcomes(failedOnce), "told once, and never paid after all");
+        assertEquals(0, GatewayTestStack.sandbox().payCalls(failedOnce));
+        assertTrue(ledger.find(failedOnce).isEmpty());
+        TOPICS.deadLetters().awaitCaughtUp();
+        assertEquals(1, TOPICS.deadLetters().all().stream().filter(letter -> letter.value() != null
+                && letter.value().contains(failedOnce)).count(), "dead-lettered once");
+        assertEquals(List.of("SUCCESS/QUERY"), outcomes(heldBack), "the held-back one paid once, settled by a query");
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(heldBack));
     }
 
     @Test

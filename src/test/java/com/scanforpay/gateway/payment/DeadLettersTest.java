@@ -3,6 +3,10 @@ package com.scanforpay.gateway.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
@@ -29,6 +33,23 @@ class DeadLettersTest {
 
         assertEquals("IllegalStateException: could not move payment p1 (cause: SQLException: ERROR: injected fault)",
                 described);
+    }
+
+    @Test
+    void aDeadLetterTooLargeForItsTopicKeepsTheFirstBytesOfItsValueAndKeyAndSaysHowLongTheyWere() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Exchange letter = new DefaultExchange(context);
+            letter.getMessage().setBody(new byte[5000]);
+            letter.getMessage().setHeader(KafkaConstants.KEY, new byte[1_048_000]);
+
+            DeadLetters.truncate(letter, 4096);
+
+            assertEquals(4096, letter.getMessage().getBody(byte[].class).length);
+            assertEquals("5000", letter.getMessage().getHeader(DeadLetters.VALUE_TRUNCATED));
+            assertEquals(DeadLetters.MAX_KEPT_KEY, letter.getMessage().getHeader(KafkaConstants.KEY, byte[].class)
+                    .length);
+            assertEquals("1048000", letter.getMessage().getHeader(DeadLetters.KEY_TRUNCATED));
+        }
     }
 
     @Test

@@ -13,18 +13,22 @@ import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** Commit up to the first record not done, rewind there, and drop what was fetched before the rewind. */
+/**
+ * Commit up to the first record not done, rewind there, and drop what was fetched before the rewind (told by the
+ * fetch that brought each record, whatever its offset).
+ */
 class OffsetProgressTest {
 
     private static final TopicPartition P0 = new TopicPartition("commands", 0);
     private static final TopicPartition P1 = new TopicPartition("commands", 1);
+    private static final Set<TopicPartition> BOTH = Set.of(P0, P1);
     private static final Function<Position, Position> SELF = Function.identity();
 
     private final OffsetProgress progress = new OffsetProgress();
 
     @Test
     void aBatchAllDoneCommitsEachPartitionAfterItsLastRecord() {
-        List<Position> batch = List.of(at(P0, 10), at(P1, 4), at(P0, 11), at(P1, 5));
+        List<Position> batch = List.of(at(P0, 10, 1), at(P1, 4, 1), at(P0, 11, 1), at(P1, 5, 1));
 
         Settlement settlement = progress.settle(batch, SELF, record -> true);
 
@@ -34,8 +38,8 @@ class OffsetProgressTest {
 
     @Test
     void aPartitionIsCommittedUpToItsFirstRecordNotDoneAndRewoundThereEvenIfLaterOnesAreDone() {
-        List<Position> batch = List.of(at(P0, 10), at(P0, 11), at(P0, 12), at(P1, 4));
-        Set<Position> done = Set.of(at(P0, 10), at(P0, 12), at(P1, 4));
+        List<Position> batch = List.of(at(P0, 10, 1), at(P0, 11, 1), at(P0, 12, 1), at(P1, 4, 1));
+        Set<Position> done = Set.of(at(P0, 10, 1), at(P0, 12, 1), at(P1, 4, 1));
 
         Settlement settlement = progress.settle(batch, SELF, done::contains);
 
@@ -45,44 +49,50 @@ class OffsetProgressTest {
 
     @Test
     void aPartitionWhoseFirstRecordIsNotDoneCommitsNothing() {
-        Settlement settlement = progress.settle(List.of(at(P0, 10), at(P0, 11)), SELF, record -> false);
+        Settlement settlement = progress.settle(List.of(at(P0, 10, 1), at(P0, 11, 1)), SELF, record -> false);
 
         assertTrue(settlement.commit().isEmpty());
         assertEquals(Map.of(P0, 10L), settlement.rewind());
     }
 
     @Test
-    void recordsFetchedBeforeARewindAreDroppedUntilTheRewoundRecordComesAgain() {
-        Settlement settlement = progress.settle(List.of(at(P0, 10), at(P0, 11)), SELF, at(P0, 10)::equals);
-        assertEquals(Map.of(P0, 11L), settlement.rewind());
-        // the consumer had fetched P0 up to 13 (its position 14) when it was rewound to 11
-        progress.rewound(P0, 11, 14, 7);
+    void recordsFetchedBeforeARewindAreDroppedAndThoseFetchedAfterItRun() {
+        // rewound to 11 while fetch 5 (which brought 12 and 13) was the latest
+        progress.rewound(P0, 5);
 
-        // 12 and 13 of P0, fetched before the rewind, still arrive: they come again after 11
-        assertEquals(List.of(at(P1, 3)), progress.current(List.of(at(P0, 12), at(P1, 3), at(P0, 13)), SELF, 7));
-        assertEquals(List.of(at(P0, 11), at(P0, 12)), progress.current(List.of(at(P0, 11), at(P0, 12)), SELF, 7));
-        assertEquals(List.of(at(P0, 13)), progress.current(List.of(at(P0, 13)), SELF, 7), "rewind done: as they come");
+        assertEquals(List.of(at(P1, 3, 5)), progress.current(List.of(at(P0, 12, 5), at(P1, 3, 5), at(P0, 13, 5)),
+                SELF, BOTH), "fetched before the rewind: they come again after 11");
+        assertEquals(List.of(at(P0, 11, 6), at(P0, 12, 6)), progress.current(List.of(at(P0, 11, 6), at(P0, 12, 6)),
+                SELF, BOTH));
+        assertEquals(List.of(at(P0, 13, 7)), progress.current(List.of(at(P0, 13, 7)), SELF, BOTH));
     }
 
     @Test
-    void aRecordFetchedAfterTheRewindEndsItEvenIfTheRewoundOneNeverComes() {
-        progress.rewound(P0, 11, 14, 7);
+    void afterARebalanceTheFreshRecordsRunWhateverTheirOffsetAndTheStaleOnesStillDoNot() {
+        progress.rewound(P0, 5);
 
-        // 11 and the rest were deleted meanwhile (retention): the partition restarts at its log start
-        assertEquals(List.of(at(P0, 14), at(P0, 15)), progress.current(List.of(at(P0, 14), at(P0, 15)), SELF, 7),
+        // stale 21..22 (fetch 5) arrive after a rebalance; the fresh fetch starts at the committed 12, or at 25 if
+        // another member went on meanwhile: both run, the stale ones never (they would run out of order)
+        assertEquals(List.of(at(P0, 25, 6)), progress.current(List.of(at(P0, 21, 5), at(P0, 22, 5), at(P0, 25, 6)),
+                SELF, BOTH));
+    }
+
+    @Test
+    void theRewoundRecordNeedNotComeBack() {
+        progress.rewound(P0, 5);
+
+        // 11 and after were deleted meanwhile (retention): the partition restarts at its log start
+        assertEquals(List.of(at(P0, 40, 6)), progress.current(List.of(at(P0, 40, 6)), SELF, BOTH),
                 "never stalled waiting for a record that will not come");
     }
 
     @Test
-    void aRebalanceForgetsRewindsTheNewOwnerStartsFromTheCommittedOffset() {
-        progress.rewound(P0, 10, 30, 7);
-
-        assertEquals(List.of(at(P0, 25)), progress.current(List.of(at(P0, 25)), SELF, 8),
-                "another generation: the partition restarts wherever its committed offset is");
-        assertEquals(List.of(at(P0, 26)), progress.current(List.of(at(P0, 26)), SELF, 8));
+    void recordsOfAPartitionNoLongerHeldAreLeftToItsNewOwner() {
+        assertEquals(List.of(at(P1, 3, 2)), progress.current(List.of(at(P0, 12, 2), at(P1, 3, 2)), SELF,
+                Set.of(P1)));
     }
 
-    private static Position at(TopicPartition partition, long offset) {
-        return new Position(partition, offset);
+    private static Position at(TopicPartition partition, long offset, long fetch) {
+        return new Position(partition, offset, fetch);
     }
 }

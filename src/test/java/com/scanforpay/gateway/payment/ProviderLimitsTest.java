@@ -49,13 +49,13 @@ class ProviderLimitsTest {
 
     private static final String GROUP = "scanforpay-gateway";
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(20);
-    /** Each takes the whole response timeout (2 s): together far longer than the poll interval. */
-    private static final int SLOW_QUERIES = 12;
+    private static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(30);
+    /** Each takes the whole response timeout (2 s): together longer than the poll interval. */
+    private static final int SLOW_QUERIES = 18;
 
     /**
-     * One command can take 0.3 + 2 + 2 × (2 × 1 + 2) = 10.3 s, so a 20 s poll interval fits one command of an order
-     * per batch.
+     * One command can take 0.3 + 2 + 2 × (2 × 1 + 2) = 10.3 s, so a 30 s poll interval (half of it, less 5 s, for
+     * each of two batches) fits one command of an order per batch.
      */
     public static class SlowProvider implements QuarkusTestProfile {
         @Override
