@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * small helpers to draw values (biased towards the edges of their ranges, where parsers break).
  *
  * <p>The seed is fixed, so that every build tries the same cases; {@code -Dfuzz.seed=N} tries others. Case
- * {@code i} depends only on the seed and {@code i} (not on earlier cases or the case count), and a failure names
- * both, so {@code mvn test -Dtest=TheTest -Dfuzz.seed=N} fails again at the same case.
+ * {@code i} of a test depends only on the seed, the test's name and {@code i} (not on earlier cases or the case
+ * count), and a failure names the seed and {@code i}, so {@code mvn test -Dtest=TheTest -Dfuzz.seed=N} fails again
+ * at the same case.
  */
 public final class Fuzz {
 
@@ -46,10 +47,11 @@ public final class Fuzz {
      */
     public static <T> Outcomes classify(int cases, Function<Random, T> generate, Function<? super T, String> check) {
         Outcomes outcomes = new Outcomes(cases);
+        long salt = callerSalt();
         for (int i = 0; i < cases; i++) {
             T input = null;
             try {
-                input = generate.apply(random(SEED, i));
+                input = generate.apply(random(SEED ^ salt, i));
                 outcomes.add(check.apply(input));
             } catch (Throwable e) {
                 // a plain failure with the cause attached: JUnit shows this message first, then the original one
@@ -62,10 +64,26 @@ public final class Fuzz {
 
     /** The generator of case {@code index}: a mix of both, so that neighbouring cases are unrelated. */
     static Random random(long seed, int index) {
-        long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
+        return new Random(mix(mix(seed) + 0x9E3779B97F4A7C15L * (index + 1)));
+    }
+
+    /**
+     * A salt from the calling test's class and method: tests that share generators would otherwise try the same
+     * inputs as each other at each case index. Stable, so the seed alone still reproduces a run.
+     */
+    private static long callerSalt() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(frame -> !frame.getClassName().equals(Fuzz.class.getName()))
+                .findFirst()
+                .map(frame -> mix((frame.getClassName() + "." + frame.getMethodName()).hashCode()))
+                .orElse(0L));
+    }
+
+    /** SplitMix64's finaliser: every input bit affects every output bit. */
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return new Random(z ^ (z >>> 31));
+        return z ^ (z >>> 31);
     }
 
     /** A short, one-line rendering: length and hex prefix of bytes and strings (as UTF-8), else an escaped prefix. */
