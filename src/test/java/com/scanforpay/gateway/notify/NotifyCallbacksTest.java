@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The notify reader on its own (plain Java): one example per kind of refused notification, with its verdict and
- * exact reason. {@code NotifyCallbackTest} covers the endpoint over HTTP; the properties are in
- * {@link NotifyCallbacksPropertyTest}.
+ * exact reason. {@code NotifyCallbackTest} covers the endpoint over HTTP; the fuzz tests are in
+ * {@link NotifyCallbacksFuzzTest}.
  */
 class NotifyCallbacksTest {
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The edge of the gateway: the store check (a command for a store no partner serves can never succeed), and one
- * example per kind of hostile value, each with its exact code and message. The properties are in
- * {@link PaymentCommandParserPropertyTest}.
+ * example per kind of hostile value, each with its exact code and message. The fuzz tests are in
+ * {@link PaymentCommandParserFuzzTest}.
  */
 class PaymentCommandParserTest {
 

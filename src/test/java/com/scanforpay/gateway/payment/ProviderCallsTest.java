@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Reading the provider's answers: examples of what is not read. The properties: {@link ProviderCallsPropertyTest}. */
+/** Reading the provider's answers: examples of what is not read. The fuzz tests: {@link ProviderCallsFuzzTest}. */
 class ProviderCallsTest {
 
     static final String PARTNER_NO = "10001";
