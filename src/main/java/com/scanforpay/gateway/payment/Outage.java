@@ -54,8 +54,8 @@ public final class Outage {
     }
 
     /**
-     * Connection, resource, operator and transaction-rollback classes of SQLSTATE, and errors without one (the
-     * connection pool's own, e.g. an acquisition timeout). Data and constraint errors (classes 22, 23) belong to
+     * Connection, resource, operator and transaction-rollback classes of SQLSTATE, a read-only connection (25006)
+     * and a lock timeout (55P03), and errors without one (the connection pool's own, e.g. an acquisition timeout). Data and constraint errors (classes 22, 23) belong to
      * the row, and so do other deterministic errors of one statement.
      */
     private static boolean isDatabaseOutage(SQLException sql) {
@@ -65,6 +65,10 @@ public final class Outage {
         }
         String state = sql.getSQLState();
         if (state == null || state.length() < 2) {
+            return true;
+        }
+        // a read-only connection (to a former primary after a failover), a lock not obtained in time
+        if (state.equals("25006") || state.equals("55P03")) {
             return true;
         }
         return switch (state.substring(0, 2)) {

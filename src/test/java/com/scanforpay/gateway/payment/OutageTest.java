@@ -28,6 +28,9 @@ class OutageTest {
                 "the pool's own errors carry no SQLSTATE");
         assertTrue(Outage.isOutage(new LedgerException("x", new SQLException("terminating connection", "57P01"))));
         assertTrue(Outage.isOutage(new LedgerException("x", new SQLException("deadlock detected", "40P01"))));
+        assertTrue(Outage.isOutage(new LedgerException("x", new SQLException("read-only transaction", "25006"))),
+                "a connection still on a former primary after a failover");
+        assertTrue(Outage.isOutage(new LedgerException("x", new SQLException("lock timeout", "55P03"))));
         assertTrue(Outage.isOutage(new CompletionException(new RuntimeCamelException(
                 new TimeoutException("Expiring 1 record(s)")))));
         assertTrue(Outage.isOutage(new NetworkException("disconnected")));
