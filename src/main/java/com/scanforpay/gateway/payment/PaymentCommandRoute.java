@@ -16,10 +16,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -80,7 +83,12 @@ public class PaymentCommandRoute extends RouteBuilder {
         // the dispatcher logs each failure once (an outage once per batch): no stack trace per command from Camel
         errorHandler(defaultErrorHandler().logExhausted(false));
 
-        from(commandsUri()).routeId("payment-commands")
+        KafkaEndpoint commands = getCamelContext().getEndpoint(commandsUri(), KafkaEndpoint.class);
+        // numbers each fetch, so a rewind knows what was fetched before it; given as a class, not a name, which
+        // Kafka would look up in a class loader that does not see the application's
+        commands.getConfiguration().getAdditionalProperties().put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG,
+                List.of(FetchNumbering.class));
+        from(commands).routeId("payment-commands")
                 // the dispatcher is the flow's policy: it commits what is done, holds back what an outage stopped
                 .errorHandler(noErrorHandler())
                 .process(new CommandBatchDispatcher(getCamelContext(), parser, deadLetters, budget,
@@ -269,8 +277,6 @@ public class PaymentCommandRoute extends RouteBuilder {
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + PaymentBeans.OFFSET_COMMIT
-                // numbers each fetch, so a rewind knows what was fetched before it
-                + "&interceptorClasses=" + FetchNumbering.class.getName()
                 // only a fault of the dispatcher itself fails a batch: the consumer then reconnects and resumes from
                 // the committed offsets (anything else is committed, or rewound, by the dispatcher)
                 + "&breakOnFirstError=true"
