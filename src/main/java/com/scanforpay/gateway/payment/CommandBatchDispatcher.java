@@ -120,8 +120,8 @@ public final class CommandBatchDispatcher implements Processor {
             return;
         }
         Consumer<?, ?> consumer = consumerOf(polled.get(0));
-        List<Command> batchCommands = plan(offsets.current(polled, CommandBatchDispatcher::positionOf,
-                consumer.assignment()));
+        List<Command> batchCommands = plan(offsets.current(polled.stream().map(Command::new).toList(),
+                command -> command.position, consumer.assignment()));
         AtomicReference<Throwable> outage = new AtomicReference<>();
         try {
             markDeadLetteredBefore(batchCommands);
@@ -166,18 +166,16 @@ public final class CommandBatchDispatcher implements Processor {
     }
 
     /** Parses each record, and holds back what is beyond its order's limit (with the rest of its partition). */
-    private List<Command> plan(List<Exchange> records) {
-        List<Command> planned = new ArrayList<>(records.size());
+    private List<Command> plan(List<Command> planned) {
         Map<String, Integer> perOrder = new HashMap<>();
         Set<TopicPartition> cut = new HashSet<>();
-        for (Exchange record : records) {
-            Command command = new Command(record);
-            planned.add(command);
+        for (Command command : planned) {
             if (cut.contains(command.position.partition())) {
                 command.fate = Fate.ORDER_LIMIT;
                 continue;
             }
-            command.parsed = parse(record);
+            // never throws: any bytes are a command or a rejection
+            command.parsed = parser.parse(command.record.getMessage().getBody(byte[].class));
             String order = command.parsed.partnerOrderNo();
             if (order != null && perOrder.merge(order, 1, Integer::sum) > budget.perOrder()) {
                 cut.add(command.position.partition());
@@ -185,17 +183,6 @@ public final class CommandBatchDispatcher implements Processor {
             }
         }
         return planned;
-    }
-
-    /** The parser never throws; should it ever, the record is still rejected, never its batch failed. */
-    private ParsedCommand parse(Exchange record) {
-        try {
-            return parser.parse(record.getMessage().getBody(byte[].class));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "The parser failed on a record (a bug): rejected as INVALID_JSON");
-            return new ParsedCommand.Rejected(RejectionCode.INVALID_JSON, List.of(new FieldError("$",
-                    "command could not be read as a JSON object")), null, null, null);
-        }
     }
 
     private CompletableFuture<Void> dispatch(List<Command> batchCommands, AtomicReference<Throwable> outage) {
@@ -223,9 +210,7 @@ public final class CommandBatchDispatcher implements Processor {
             return CompletableFuture.completedFuture(null); // nothing new starts during an outage: held back
         }
         if (command.deadLetteredBefore) {
-            PaymentCommand payment = ((Accepted) command.parsed).command();
-            Exchange failed = failedWork(command, payment, null);
-            return send(failures, failed).thenCompose(failure -> settled(command, failed, failure, outage));
+            return deadLetterFailed(command, null, outage);
         }
         boolean valid = command.parsed instanceof Accepted;
         Exchange work = workFor(command);
@@ -239,10 +224,19 @@ public final class CommandBatchDispatcher implements Processor {
             PaymentCommand payment = ((Accepted) command.parsed).command();
             LOG.errorf(failure, "%s %s failed, dead-lettered as PROCESSING_FAILED: %s", payment.type(),
                     payment.partnerOrderNo(), DeadLetters.describe(failure));
-            Exchange failed = failedWork(command, payment, failure);
-            return send(failures, failed).thenCompose(deadLettering -> settled(command, failed, deadLettering,
-                    outage));
+            return deadLetterFailed(command, failure, outage);
         });
+    }
+
+    /** Sends a valid command that failed ({@code failure}), or failed before (null), to the dead-letter route. */
+    private CompletableFuture<Void> deadLetterFailed(Command command, Throwable failure,
+            AtomicReference<Throwable> outage) {
+        PaymentCommand payment = ((Accepted) command.parsed).command();
+        Exchange work = new DefaultExchange(camelContext);
+        PaymentLogContext.about(work, payment.partnerOrderNo());
+        work.setProperty(COMMAND, payment);
+        DeadLetters.of(work, command.record, DeadLetters.processingFailed(payment, failure));
+        return send(failures, work).thenCompose(deadLettering -> settled(command, work, deadLettering, outage));
     }
 
     /**
@@ -256,11 +250,11 @@ public final class CommandBatchDispatcher implements Processor {
             command.fate = Fate.DONE;
             return CompletableFuture.completedFuture(null);
         }
-        boolean deadLettered = Boolean.TRUE.equals(work.getProperty(DeadLetters.WRITTEN, Boolean.class));
-        if (!deadLettered || Outage.isOutage(failure) || camelContext.isStopping()) {
-            if (!deadLettered && !Outage.isOutage(failure)) {
-                LOG.errorf(failure, "A dead letter could not be written (a bug?): its record is held back");
-            }
+        if (Outage.isOutage(failure) || camelContext.isStopping()) {
+            return held(command, failure, outage);
+        }
+        if (!Boolean.TRUE.equals(work.getProperty(DeadLetters.WRITTEN, Boolean.class))) {
+            LOG.errorf(failure, "A dead letter could not be written (a bug?): its record is held back");
             return held(command, failure, outage);
         }
         LOG.errorf("The result of a dead-lettered record was not published: %s", DeadLetters.describe(failure));
@@ -298,14 +292,6 @@ public final class CommandBatchDispatcher implements Processor {
         return work;
     }
 
-    /** The dead-letter route's work for a command that failed ({@code failure}), or failed before (null). */
-    private Exchange failedWork(Command command, PaymentCommand payment, Throwable failure) {
-        Exchange work = new DefaultExchange(camelContext);
-        PaymentLogContext.about(work, payment.partnerOrderNo());
-        work.setProperty(COMMAND, payment);
-        DeadLetters.of(work, command.record, DeadLetters.processingFailed(payment, failure));
-        return work;
-    }
 
     /**
      * Commits each partition up to its first record not done and rewinds it there, on the consumer thread. Only

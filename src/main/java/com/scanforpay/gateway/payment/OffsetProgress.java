@@ -31,10 +31,6 @@ final class OffsetProgress {
 
     /** What a finished batch commits (next offset per partition) and where it rewinds (first record not done). */
     record Settlement(Map<TopicPartition, Long> commit, Map<TopicPartition, Long> rewind) {
-
-        boolean holdsBack() {
-            return !rewind.isEmpty();
-        }
     }
 
     /** Per rewound partition: the latest fetch when it was rewound; records of fetches up to it come again. */

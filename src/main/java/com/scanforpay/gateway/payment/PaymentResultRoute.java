@@ -89,7 +89,14 @@ public class PaymentResultRoute extends RouteBuilder {
                 })
                 .idempotentConsumer(exchangeProperty(RESULT_KEY)).idempotentRepository(publishedResults)
                         .eager(true).completionEager(true).removeOnFailure(true).skipDuplicate(true)
-                    .process(this::sendWhileCurrent)
+                    .choice()
+                        .when(exchange -> describedStates(exchange.getProperty(RESULT, PaymentResult.class)) != null)
+                            .process(this::sendWhileCurrent)
+                        .otherwise()
+                            // a final result was just written by the move that settled the payment (only SUCCESS
+                            // can move on, to REFUNDED), a REJECTED one is about its command: sent holding nothing
+                            .to(SEND)
+                    .end()
                 .end()
                 // outside the idempotent block, so that a failing repeat never releases the other path's claim
                 .filter(exchangeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE.getName()).isEqualTo(true))
@@ -123,25 +130,25 @@ public class PaymentResultRoute extends RouteBuilder {
     /**
      * Sends a payment's waiting (PENDING) or UNKNOWN result only while the ledger has the payment in a state that
      * result describes, and keeps the payment from moving until Kafka has it: a late "waiting" is never published
-     * after the settlement, which waits and is published after it. A final result was just written by the move
-     * that settled the payment (only SUCCESS can move on, to REFUNDED), and a REJECTED result is about its command:
-     * both are sent as they are, holding nothing.
+     * after the settlement, which waits and is published after it.
      */
     private void sendWhileCurrent(Exchange exchange) {
         PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
-        Set<PaymentState> describedStates = switch (result.outcome()) {
-            case PENDING -> EnumSet.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING);
-            case UNKNOWN -> EnumSet.of(PaymentState.UNKNOWN);
-            default -> null;
-        };
-        if (describedStates == null) {
-            send(exchange);
-        } else if (!ledger.publishWhileIn(result.partnerOrderNo(), describedStates, () -> send(exchange))) {
+        if (!ledger.publishWhileIn(result.partnerOrderNo(), describedStates(result), () -> send(exchange))) {
             log.info("{} {} not published: the payment has moved on", result.partnerOrderNo(), result.outcome());
         }
     }
 
-    /** Sends to Kafka on this thread, and fails as the send failed. */
+    /** The ledger states a PENDING or UNKNOWN result describes; null for the others, which need no guard. */
+    private static Set<PaymentState> describedStates(PaymentResult result) {
+        return switch (result.outcome()) {
+            case PENDING -> EnumSet.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING);
+            case UNKNOWN -> EnumSet.of(PaymentState.UNKNOWN);
+            default -> null;
+        };
+    }
+
+    /** Sends to Kafka on this thread (inside the ledger's transaction), and fails as the send failed. */
     private void send(Exchange exchange) {
         sender.send(SEND, exchange);
         Exception failure = exchange.getException();
