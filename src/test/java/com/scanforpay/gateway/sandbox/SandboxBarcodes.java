@@ -36,6 +36,10 @@ package com.scanforpay.gateway.sandbox;
  *     <td>pay answers code 1, status 0 (waiting) at once; the order stays waiting (no notification), and every
  *     payQuery of it is answered (still waiting) only after {@code slowLatency}, past a client's response
  *     timeout</td></tr>
+ * <tr><td>{@code 134000000000000010}</td><td>{@link #HELD}</td>
+ *     <td>the order is created and paid on arrival (queries find it paid), but the pay answer and the notification
+ *     are held until the test calls {@code sandbox.release(partnerOrderNo)} (or {@code releaseAll()}):
+ *     {@code sandbox.held()} names the payments in flight, so a test waits for them instead of a clock</td></tr>
  * </table>
  *
  * <p>Refunds: a refund whose {@code refundNo} starts with {@link #PROCESSING_REFUND_PREFIX} is taken (the order's
@@ -56,6 +60,7 @@ public final class SandboxBarcodes {
     public static final String BAD_SIGNATURE = "134000000000000007";
     public static final String PAID_WITH_BUYER = "134000000000000008";
     public static final String WAITING_SLOW_QUERIES = "134000000000000009";
+    public static final String HELD = "134000000000000010";
 
     /** Buyer data reported for {@link #PAID_WITH_BUYER} (already masked by the wallet, as in the provider's sample). */
     public static final String BUYER = "cd****@qq.com";
@@ -64,7 +69,7 @@ public final class SandboxBarcodes {
     /** What happens to a payment with a given barcode. */
     public enum Scenario {
         PAID, DECLINED, WAITING_THEN_PAID, WAITING_THEN_FAILED, SLOW, HTTP_500, MALFORMED, BAD_SIGNATURE,
-        PAID_WITH_BUYER, WAITING_SLOW_QUERIES;
+        PAID_WITH_BUYER, WAITING_SLOW_QUERIES, HELD;
 
         public static Scenario of(String barcode) {
             if (barcode == null) {
@@ -80,6 +85,7 @@ public final class SandboxBarcodes {
                 case SandboxBarcodes.BAD_SIGNATURE -> BAD_SIGNATURE;
                 case SandboxBarcodes.PAID_WITH_BUYER -> PAID_WITH_BUYER;
                 case SandboxBarcodes.WAITING_SLOW_QUERIES -> WAITING_SLOW_QUERIES;
+                case SandboxBarcodes.HELD -> HELD;
                 default -> PAID;
             };
         }
@@ -99,7 +105,8 @@ public final class SandboxBarcodes {
                 "| " + MALFORMED + " | HTTP 200 invalid JSON body; order paid |",
                 "| " + BAD_SIGNATURE + " | paid response signed with another key; order paid |",
                 "| " + PAID_WITH_BUYER + " | paid with buyer cd****@qq.com / buyerId 208xxxxxxxxxx012 |",
-                "| " + WAITING_SLOW_QUERIES + " | status 0, stays waiting; every query answered only after slowLatency |");
+                "| " + WAITING_SLOW_QUERIES + " | status 0, stays waiting; every query answered only after slowLatency |",
+                "| " + HELD + " | paid on arrival; answer and notification held until released by the test |");
     }
 
     private SandboxBarcodes() {

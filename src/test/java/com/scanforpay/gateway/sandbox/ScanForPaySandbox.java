@@ -107,6 +107,8 @@ public final class ScanForPaySandbox implements AutoCloseable {
     private final Map<String, String> refunds = new ConcurrentHashMap<>();
     /** partnerOrderNo of every {@link SandboxBarcodes#WAITING_SLOW_QUERIES} order: its queries answer late. */
     private final Set<String> slowQueries = ConcurrentHashMap.newKeySet();
+    /** partnerOrderNo → what is sent when a {@link SandboxBarcodes#HELD} payment is released. */
+    private final Map<String, Runnable> held = new ConcurrentHashMap<>();
     private final Object refundLock = new Object();
     private final List<SandboxCall> calls = new ArrayList<>();
     private final List<SandboxNotification> delivered = new ArrayList<>();
@@ -212,6 +214,27 @@ public final class ScanForPaySandbox implements AutoCloseable {
     }
 
     /**
+     * The {@link SandboxBarcodes#HELD} payments whose answer is held and whose caller still waits for it: payments
+     * demonstrably in flight.
+     */
+    public Set<String> held() {
+        return Set.copyOf(held.keySet());
+    }
+
+    /** Sends the held answer (and then the notification) of this payment, if it is held. */
+    public void release(String partnerOrderNo) {
+        Runnable answer = held.remove(partnerOrderNo);
+        if (answer != null) {
+            vertx.runOnContext(ignored -> answer.run());
+        }
+    }
+
+    /** Releases every held payment. */
+    public void releaseAll() {
+        held().forEach(this::release);
+    }
+
+    /**
      * Forgets orders, refunds, calls and notifications. Payments still waiting and notifications still being
      * retried from before the reset are dropped.
      */
@@ -221,6 +244,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
         partnerOrderNoByOrderNo.clear();
         refunds.clear();
         slowQueries.clear();
+        releaseAll();
         synchronized (calls) {
             calls.clear();
         }
@@ -281,6 +305,10 @@ public final class ScanForPaySandbox implements AutoCloseable {
     }
 
     private void send(HttpServerResponse response, Reply reply) {
+        if (reply.heldAs() != null) {
+            hold(response, reply);
+            return;
+        }
         later(reply.delay(), () -> {
             if (response.closed() || response.ended()) {
                 return; // the client gave up (e.g. its response timeout on a SLOW payment)
@@ -288,6 +316,19 @@ public final class ScanForPaySandbox implements AutoCloseable {
             response.setStatusCode(reply.status())
                     .putHeader(HttpHeaders.CONTENT_TYPE, reply.contentType())
                     .end(reply.body());
+        });
+    }
+
+    private void hold(HttpServerResponse response, Reply reply) {
+        String partnerOrderNo = reply.heldAs();
+        // a caller that gave up (its response timeout) no longer has a payment in flight
+        response.closeHandler(closed -> held.remove(partnerOrderNo));
+        held.put(partnerOrderNo, () -> {
+            if (!response.closed() && !response.ended()) {
+                response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, reply.contentType())
+                        .end(reply.body());
+            }
+            reply.afterRelease().run();
         });
     }
 
@@ -303,7 +344,17 @@ public final class ScanForPaySandbox implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, String contentType, String body, Duration delay) {
+    /** An HTTP answer; a held one ({@code heldAs} its partnerOrderNo) waits for the test, then runs {@code afterRelease}. */
+    private record Reply(int status, String contentType, String body, Duration delay, String heldAs,
+            Runnable afterRelease) {
+
+        Reply(int status, String contentType, String body, Duration delay) {
+            this(status, contentType, body, delay, null, null);
+        }
+
+        Reply heldUntilReleased(String partnerOrderNo, Runnable afterRelease) {
+            return new Reply(status, contentType, body, delay, partnerOrderNo, afterRelease);
+        }
     }
 
     /** What could be read from a request before (or without) verifying it. */
@@ -430,6 +481,8 @@ public final class ScanForPaySandbox implements AutoCloseable {
             case SLOW:
                 notifyResult(order, gen);
                 return signed(reqMsgId, result(order), settings.slowLatency());
+            case HELD:
+                return signed(reqMsgId, result(order)).heldUntilReleased(partnerOrderNo, () -> notifyResult(order, gen));
             case MALFORMED:
                 notifyResult(order, gen);
                 return new Reply(200, APPLICATION_JSON, malformed(reqMsgId, order), settings.latency());

@@ -395,32 +395,60 @@ class ScanForPaySandboxTest {
     }
 
     @Test
-    void hundredsOfSlowRequestsAreServedConcurrently() throws Exception {
-        try (ScanForPaySandbox slow = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
-                .withSlowLatency(Duration.ofSeconds(1)))) {
-            // One connection per request, as a gateway with a connection pool would open under load.
-            HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            int count = 200;
-            long started = System.nanoTime();
-            List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(slow.baseUrl() + ScanForPaySandbox.PAY_PATH))
-                        .timeout(Duration.ofSeconds(20))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                seal(payRequest(newPartnerOrderNo(), SandboxBarcodes.SLOW, 100, null))))
-                        .build();
-                answers.add(http11.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
-            }
-            for (CompletableFuture<HttpResponse<byte[]>> answer : answers) {
-                OrderResult result = openOrder(answer.get(30, TimeUnit.SECONDS)).body();
-                assertEquals(1, result.status());
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            assertTrue(elapsed.compareTo(Duration.ofSeconds(8)) < 0, "200 slow requests took " + elapsed);
-            assertEquals(count, slow.orders().size());
+    void hundredsOfHeldRequestsAreInFlightAtOnceUntilReleased() throws Exception {
+        // One connection per request, as a gateway with a connection pool would open under load.
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        int count = 200;
+        List<String> orders = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String partnerOrderNo = newPartnerOrderNo();
+            orders.add(partnerOrderNo);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.PAY_PATH))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            seal(payRequest(partnerOrderNo, SandboxBarcodes.HELD, 100, receiver.url()))))
+                    .build();
+            answers.add(http11.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
         }
+        // all of them held at the same time: served concurrently, not one after another
+        await("all held").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().size() == count);
+        assertTrue(answers.stream().noneMatch(CompletableFuture::isDone), "nothing answered before the release");
+        assertEquals(count, sandbox.orders().stream().filter(order -> order.status() == SandboxOrder.PAID).count(),
+                "paid on arrival");
+        assertEquals(1, query(orders.get(0), null).status(), "a query sees a held payment paid");
+        assertTrue(sandbox.notificationsDelivered().isEmpty(), "no notification before the release");
+
+        sandbox.release(orders.get(0));
+        assertEquals(1, openOrder(answers.get(0).get(30, TimeUnit.SECONDS)).body().status());
+        assertEquals(count - 1, sandbox.held().size());
+        assertFalse(answers.get(1).isDone(), "the others stay held");
+
+        sandbox.releaseAll();
+        for (CompletableFuture<HttpResponse<byte[]>> answer : answers) {
+            OrderResult result = openOrder(answer.get(30, TimeUnit.SECONDS)).body();
+            assertEquals(1, result.status());
+        }
+        assertTrue(sandbox.held().isEmpty());
+        await("notified after the release").atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.notificationsDelivered().size() == 2 * count);
+    }
+
+    @Test
+    void aHeldPaymentWhoseCallerGaveUpIsNoLongerInFlight() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.PAY_PATH))
+                .timeout(Duration.ofMillis(500))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        seal(payRequest(partnerOrderNo, SandboxBarcodes.HELD, 100, null))))
+                .build();
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        assertThrows(HttpTimeoutException.class, () -> http11.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        await("no longer held").atMost(Duration.ofSeconds(10)).until(() -> sandbox.held().isEmpty());
+        assertEquals(1, query(partnerOrderNo, null).status(), "still paid at arrival");
     }
 
     // ------------------------------------------------------------------------------------------------ notify
