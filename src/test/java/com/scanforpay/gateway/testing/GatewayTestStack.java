@@ -32,6 +32,8 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final String COMMANDS = "scanforpay.payment.commands";
     public static final String RESULTS = "scanforpay.payment.results";
     public static final String DLQ = "scanforpay.payment.commands.dlq";
+    /** The consumer group of the gateway (in this JVM and packaged): the default of scanforpay.consumer.group-id. */
+    public static final String GROUP = "scanforpay-gateway";
     private static final String[] TOPICS = {COMMANDS, RESULTS, DLQ};
 
     private static LocalKafkaBroker broker;

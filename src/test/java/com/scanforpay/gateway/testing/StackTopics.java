@@ -39,4 +39,31 @@ public final class StackTopics implements BeforeAllCallback, AfterAllCallback {
     public Tail deadLetters() {
         return deadLetters;
     }
+
+    /**
+     * Waits until everything sent so far has been handled: the gateway's consumer group ({@code group}) has
+     * committed every record on {@code commandsTopic} (so each command's results were acknowledged before), and the
+     * results and dead-letter tails have read everything on their topics. Counting after this counts everything,
+     * not just what arrived first.
+     */
+    public void awaitSettled(String group, String commandsTopic) {
+        kafka.awaitConsumed(group, commandsTopic);
+        results.awaitCaughtUp();
+        deadLetters.awaitCaughtUp();
+    }
+
+    /** {@link #awaitSettled(String, String)} for the application under test in this JVM and the stack's topic. */
+    public void awaitSettled() {
+        awaitSettled(GatewayTestStack.GROUP, GatewayTestStack.COMMANDS);
+    }
+
+    /**
+     * The one result under {@code key}, read after {@link #awaitSettled()}: fails if there is none or more than one.
+     */
+    public com.fasterxml.jackson.databind.JsonNode onlyResult(String key) {
+        awaitSettled();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> all = results.jsonWithKey(key);
+        org.junit.jupiter.api.Assertions.assertEquals(1, all.size(), "exactly one result for " + key + ": " + all);
+        return all.get(0);
+    }
 }
