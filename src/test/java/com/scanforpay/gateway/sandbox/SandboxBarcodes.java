@@ -42,13 +42,33 @@ package com.scanforpay.gateway.sandbox;
  *     {@code sandbox.held()} names the payments in flight, so a test waits for them instead of a clock</td></tr>
  * </table>
  *
- * <p>Refunds: a refund whose {@code refundNo} starts with {@link #PROCESSING_REFUND_PREFIX} is taken (the order's
- * refundable amount shrinks) but answered "processing" (status 0), and never reported further.
+ * <p>Refunds are checked like the provider does, whatever the gateway's ledger thinks, and their {@code refundNo}
+ * decides how they end:
+ *
+ * <table>
+ * <caption>Sandbox refunds</caption>
+ * <tr><th>refund</th><th>answer</th></tr>
+ * <tr><td>any {@code refundNo} not below, within what is left to refund</td>
+ *     <td>done: code 1, status 1; the order's refundable amount shrinks (status 3 once nothing is left)</td></tr>
+ * <tr><td>{@code refundNo} starting {@link #PROCESSING_REFUND_PREFIX}</td>
+ *     <td>taken (the refundable amount shrinks) but answered "processing" (code 1, status 0), and never
+ *     reported further</td></tr>
+ * <tr><td>{@code refundNo} starting {@link #FAILED_REFUND_PREFIX}</td>
+ *     <td>failed: code 1, status 2; nothing refunded, the refundable amount unchanged</td></tr>
+ * <tr><td>an order the sandbox does not have</td><td>code 30 {@code 订单不存在}</td></tr>
+ * <tr><td>an order not paid (waiting, failed)</td><td>code 40 {@code order not paid}</td></tr>
+ * <tr><td>a {@code refundNo} used before (also by a failed refund, or one made through the portal)</td>
+ *     <td>code 41 {@code duplicate refundNo}</td></tr>
+ * <tr><td>more than is left to refund (also after {@code sandbox.refundThroughPortal(..)}, a refund the gateway
+ *     does not know of)</td><td>code 42 {@code refund amount exceeds paid amount}</td></tr>
+ * </table>
  */
 public final class SandboxBarcodes {
 
     /** A refund with a {@code refundNo} starting so is answered "processing" (status 0) for good. */
     public static final String PROCESSING_REFUND_PREFIX = "processing-";
+    /** A refund with a {@code refundNo} starting so is answered failed (code 1, status 2): nothing refunded. */
+    public static final String FAILED_REFUND_PREFIX = "failed-";
 
     public static final String PAID = "284447106610060508";
     public static final String DECLINED = "134000000000000001";
@@ -106,7 +126,15 @@ public final class SandboxBarcodes {
                 "| " + BAD_SIGNATURE + " | paid response signed with another key; order paid |",
                 "| " + PAID_WITH_BUYER + " | paid with buyer cd****@qq.com / buyerId 208xxxxxxxxxx012 |",
                 "| " + WAITING_SLOW_QUERIES + " | status 0, stays waiting; every query answered only after slowLatency |",
-                "| " + HELD + " | paid on arrival; answer and notification held until released by the test |");
+                "| " + HELD + " | paid on arrival; answer and notification held until released by the test |",
+                "",
+                "| refund             | answer |",
+                "|--------------------|--------|",
+                "| any other refundNo | done: code 1, status 1 (refundable amount shrinks) |",
+                "| " + PROCESSING_REFUND_PREFIX + "...      | taken, answered processing (status 0) for good |",
+                "| " + FAILED_REFUND_PREFIX + "...          | failed: code 1, status 2, nothing refunded |",
+                "| unknown order      | code 30; not paid: code 40; refundNo used before: code 41 |",
+                "| beyond what is left | code 42 (refunds through the portal count too) |");
     }
 
     private SandboxBarcodes() {

@@ -644,6 +644,12 @@ public final class ScanForPaySandbox implements AutoCloseable {
                         null, null, null));
             }
             refunds.put(body.refundNo(), order.partnerOrderNo());
+            if (body.refundNo().startsWith(SandboxBarcodes.FAILED_REFUND_PREFIX)) {
+                // the wallet refused to pay it back: nothing refunded, the order's refundable amount unchanged
+                LOG.debugf("sandbox refund %s of %s: failed", body.refundNo(), order.partnerOrderNo());
+                return signed(reqMsgId, new RefundResult(CODE_SUCCESS, "success", body.orderAmount(),
+                        RefundResult.STATUS_FAILED, order.currency()));
+            }
             orders.put(order.partnerOrderNo(), order.withRefund(body.orderAmount()));
             LOG.debugf("sandbox refund %s of %s: %d", body.refundNo(), order.partnerOrderNo(), body.orderAmount());
             // taken, but answered "processing" for good: ScanForPay has no refund query to learn how it ended
@@ -651,6 +657,22 @@ public final class ScanForPaySandbox implements AutoCloseable {
                     ? RefundResult.STATUS_PROCESSING : RefundResult.STATUS_DONE;
             return signed(reqMsgId, new RefundResult(CODE_SUCCESS, "success", body.orderAmount(), status,
                     order.currency()));
+        }
+    }
+
+    /**
+     * A refund made outside the gateway, as a merchant would in ScanForPay's portal: the order's refundable amount
+     * shrinks and {@code refundNo} is used, but the gateway's ledger knows nothing of it (so the provider, not the
+     * ledger, refuses what the gateway then sends beyond it).
+     */
+    public void refundThroughPortal(String partnerOrderNo, String refundNo, int amount) {
+        synchronized (refundLock) {
+            SandboxOrder order = orders.get(partnerOrderNo);
+            if (order == null || order.status() != SandboxOrder.PAID || amount > order.remainingAmount()
+                    || refunds.putIfAbsent(refundNo, partnerOrderNo) != null) {
+                throw new IllegalStateException("the portal refuses refund " + refundNo + " of " + order);
+            }
+            orders.put(partnerOrderNo, order.withRefund(amount));
         }
     }
 

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -318,6 +319,148 @@ class ScanForPaySandboxTest {
         String declined = newPartnerOrderNo();
         pay(declined, SandboxBarcodes.DECLINED, 1000, null);
         assertEquals(40, refund(declined, "r-declined", 100).code());
+    }
+
+    @Test
+    void aFailedRefundIsStatus2AndRefundsNothing() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
+
+        String failedNo = SandboxBarcodes.FAILED_REFUND_PREFIX + partnerOrderNo.substring(0, 20);
+        RefundResult failed = refund(partnerOrderNo, failedNo, 1000);
+        assertEquals(1, failed.code());
+        assertEquals(2, failed.status());
+        assertEquals(1000, failed.orderAmount());
+        assertEquals(0, sandbox.order(partnerOrderNo).orElseThrow().refundedAmount());
+        assertEquals(1, query(partnerOrderNo, null).status(), "still paid");
+
+        assertEquals(41, refund(partnerOrderNo, failedNo, 10).code(), "its refundNo is used");
+        assertEquals(1, refund(partnerOrderNo, "r1-" + partnerOrderNo, 1000).status(), "the whole amount is left");
+    }
+
+    @Test
+    void aRefundThroughThePortalCountsAgainstLaterRefunds() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
+        sandbox.refundThroughPortal(partnerOrderNo, "portal-" + partnerOrderNo, 700);
+
+        assertEquals(42, refund(partnerOrderNo, "r1-" + partnerOrderNo, 301).code());
+        assertEquals(41, refund(partnerOrderNo, "portal-" + partnerOrderNo, 100).code());
+        assertEquals(1, refund(partnerOrderNo, "r2-" + partnerOrderNo, 300).status());
+        assertEquals(SandboxOrder.REFUNDED, sandbox.order(partnerOrderNo).orElseThrow().status());
+    }
+
+    // ------------------------------------------------------------------------------------------------ protocol
+
+    /*
+     * The sandbox and the tests' notifications are built with the gateway's own envelope and records, so a mistake
+     * in a field's name or in the signing would be made on both sides and pass. These checks read the wire text
+     * against PROTOCOL.md only: field names written out here, signatures computed by coreutils' sha256sum.
+     */
+
+    /** PROTOCOL.md's response header, and the body of pay, payQuery and notify. */
+    private static final Set<String> RESPONSE_HEADER = Set.of("partnerNo", "respTime", "signType", "version",
+            "reqMsgId");
+    private static final Set<String> ORDER_BODY = Set.of("code", "msg", "orderNo", "partnerOrderNo", "orderAmount",
+            "wallet", "status", "payTime", "currency", "buyer", "buyerId");
+    private static final Set<String> REFUND_BODY = Set.of("code", "msg", "orderAmount", "status", "currency");
+
+    @Test
+    void aRefundWrittenByHandFromTheProtocolIsTakenAndItsAnswerIsSignedAsTheProtocolSays() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
+        // PROTOCOL.md's field names, typed out: a misnamed field in the shared records would not be understood
+        String member = "{\"header\":{\"requestTime\":\"2026-11-26T10:00:00+08:00\",\"partnerNo\":\"" + PARTNER_NO
+                + "\",\"signType\":\"SHA256\",\"version\":\"1.0\",\"reqMsgId\":\"hand0000000000000000000000000001\"},"
+                + "\"body\":{\"partnerOrderNo\":\"" + partnerOrderNo + "\",\"refundNo\":\"hand-" + partnerOrderNo
+                + "\",\"orderAmount\":600}}";
+        String request = "{\"request\":" + member + ",\"signature\":\"" + sha256sum(member + SIGN_KEY) + "\"}";
+
+        String answer = new String(post(ScanForPaySandbox.REFUND_PATH, request).body(), StandardCharsets.UTF_8);
+
+        var body = assertSignedAsTheProtocolSays(answer, "hand0000000000000000000000000001");
+        assertEquals(REFUND_BODY, names(body));
+        assertEquals(1, body.get("code").asInt());
+        assertEquals(1, body.get("status").asInt(), "done");
+        assertEquals(600, body.get("orderAmount").asInt(), "the refunded amount");
+        assertEquals(600, sandbox.order(partnerOrderNo).orElseThrow().refundedAmount());
+    }
+
+    @Test
+    void payQueryAndNotifyAnswersAreSignedAndNamedAsTheProtocolSays() throws Exception {
+        String partnerOrderNo = newPartnerOrderNo();
+        String payRequest = seal(payRequest(partnerOrderNo, SandboxBarcodes.PAID_WITH_BUYER, 2100, receiver.url()));
+        String payAnswer = new String(post(ScanForPaySandbox.PAY_PATH, payRequest).body(), StandardCharsets.UTF_8);
+        var paid = assertSignedAsTheProtocolSays(payAnswer,
+                MAPPER.readTree(payRequest).path("request").path("header").path("reqMsgId").asText());
+        assertEquals(ORDER_BODY, names(paid));
+        assertEquals(1, paid.get("status").asInt());
+        assertEquals(2100, paid.get("orderAmount").asInt());
+
+        String queryRequest = seal(new QueryRequest(STORE_NO, partnerOrderNo, null));
+        String queryAnswer = new String(post(ScanForPaySandbox.QUERY_PATH, queryRequest).body(),
+                StandardCharsets.UTF_8);
+        assertEquals(ORDER_BODY, names(assertSignedAsTheProtocolSays(queryAnswer,
+                MAPPER.readTree(queryRequest).path("request").path("header").path("reqMsgId").asText())));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received.size() == 2);
+        var notified = assertSignedAsTheProtocolSays(receiver.received.get(0), null);
+        assertEquals(ORDER_BODY, names(notified));
+        assertEquals(partnerOrderNo, notified.get("partnerOrderNo").asText());
+    }
+
+    @Test
+    void theTestsOwnNotificationsAreSignedAndNamedAsTheProtocolSays() throws Exception {
+        String text = new String(new com.scanforpay.gateway.testing.Notifications(PARTNER_NO, SIGN_KEY)
+                .signed("nt-protocol-1", OrderResult.STATUS_PAID, 2100), StandardCharsets.UTF_8);
+
+        var body = assertSignedAsTheProtocolSays(text, null);
+        assertEquals(ORDER_BODY, names(body));
+        assertEquals("nt-protocol-1", body.get("partnerOrderNo").asText());
+        assertEquals(1, body.get("code").asInt());
+        assertEquals(1, body.get("status").asInt(), "paid");
+        assertEquals(2100, body.get("orderAmount").asInt());
+    }
+
+    /**
+     * Checks a response (or notify) text against PROTOCOL.md: {@code {"response":{...},"signature":"hex"}}, the
+     * signature {@code sha256(response member as sent + key)} by sha256sum, the header's fields and partnerNo (and
+     * its message id when given); returns the body.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode assertSignedAsTheProtocolSays(String text,
+            String reqMsgId) throws Exception {
+        var envelope = java.util.regex.Pattern.compile("\\{\"response\":(.*),\"signature\":\"([0-9a-f]{64})\"}",
+                java.util.regex.Pattern.DOTALL).matcher(text);
+        assertTrue(envelope.matches(), text);
+        assertEquals(sha256sum(envelope.group(1) + SIGN_KEY), envelope.group(2), "signature of " + text);
+        var response = MAPPER.readTree(envelope.group(1));
+        assertEquals(Set.of("header", "body"), names(response));
+        var header = response.get("header");
+        assertEquals(RESPONSE_HEADER, names(header));
+        assertEquals(PARTNER_NO, header.get("partnerNo").asText());
+        assertEquals("SHA256", header.get("signType").asText());
+        assertEquals("1.0", header.get("version").asText());
+        if (reqMsgId != null) {
+            assertEquals(reqMsgId, header.get("reqMsgId").asText());
+        }
+        return response.get("body");
+    }
+
+    private static Set<String> names(com.fasterxml.jackson.databind.JsonNode node) {
+        Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}, computed by coreutils, not by Java. */
+    private static String sha256sum(String text) throws Exception {
+        Process process = new ProcessBuilder("sha256sum").start();
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0, "sha256sum failed");
+        return out.substring(0, 64);
     }
 
     // ------------------------------------------------------------------------------------------------ faults

@@ -2,7 +2,6 @@ package com.scanforpay.gateway.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.provider.OrderResult;
-import com.scanforpay.gateway.provider.ResponseHeader;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
 import java.io.IOException;
@@ -14,6 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** Notify callbacks as ScanForPay sends them (signed response envelopes), posted over real HTTP. */
@@ -40,8 +42,14 @@ public final class Notifications {
     }
 
     public byte[] signed(OrderResult body) {
-        ResponseHeader header = new ResponseHeader(partnerNo, OffsetDateTime.now().toString(), "SHA256", "1.0",
-                UUID.randomUUID().toString().replace("-", ""), null);
+        // the header of PROTOCOL.md as the provider sends it: the gateway's ResponseHeader record would add a
+        // "respMsgId":null the provider never sends
+        Map<String, String> header = new LinkedHashMap<>();
+        header.put("partnerNo", partnerNo);
+        header.put("respTime", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        header.put("signType", "SHA256");
+        header.put("version", "1.0");
+        header.put("reqMsgId", UUID.randomUUID().toString().replace("-", ""));
         return envelope.seal(ScanForPayEnvelope.RESPONSE, header, body).bytes();
     }
 
