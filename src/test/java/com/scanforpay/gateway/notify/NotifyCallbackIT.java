@@ -2,10 +2,14 @@ package com.scanforpay.gateway.notify;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.Notifications;
 import java.net.http.HttpResponse;
@@ -57,10 +61,16 @@ class NotifyCallbackIT {
             senders.shutdownNow();
         }
 
+        // every delivery was answered success, so every result is on Kafka: count what the tail has read
         TOPICS.results().awaitCaughtUp();
         for (String order : orders) {
-            List<String> outcomes = TOPICS.results().withKey(order).stream().map(r -> outcomeOf(r.value())).toList();
-            assertEquals(List.of("REFUNDED", "SUCCESS"), outcomes.stream().sorted().toList(), order);
+            List<Received> published = TOPICS.results().withKey(order);
+            List<String> outcomes = published.stream().map(r -> r.json().get("outcome").asText()).sorted().toList();
+            assertEquals(List.of("REFUNDED", "SUCCESS"), outcomes, order);
+            assertTrue(published.stream().allMatch(r -> "NOTIFY".equals(r.json().get("source").asText())
+                    && r.json().get("orderAmount").asInt() == 2100), order);
+            assertEquals(1, published.stream().map(Received::partition).distinct().count(),
+                    "one partition for the results of one order: " + order);
         }
     }
 
@@ -74,6 +84,9 @@ class NotifyCallbackIT {
         }
         TOPICS.results().awaitCaughtUp();
         assertEquals(1, TOPICS.results().withKey(order).size());
+        JsonNode paid = TOPICS.results().jsonWithKey(order).get(0);
+        assertEquals("SUCCESS", paid.get("outcome").asText());
+        assertEquals("NOTIFY", paid.get("source").asText());
 
         try (GatewayProcess after = GatewayProcess.start("notify-after-restart", GatewayTestStack.environment())) {
             after.awaitReady();
@@ -91,10 +104,6 @@ class NotifyCallbackIT {
         await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                 .until(() -> Notifications.post(instance.baseUrl() + NotifyCallbackRoute.PATH, notification)
                         .statusCode() == 200);
-    }
-
-    private static String outcomeOf(String result) {
-        return result.replaceAll(".*\"outcome\":\"([A-Z_]+)\".*", "$1");
     }
 
     private static String newOrderNo() {

@@ -22,6 +22,7 @@ import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.WithoutNotifyUrl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +59,8 @@ class PaymentResolutionTest {
     DataSource dataSource;
     @Inject
     ProducerTemplate producer;
+    @Inject
+    MeterRegistry meters;
     @TestHTTPResource(NotifyCallbackRoute.PATH)
     URL notifyUrl;
 
@@ -71,7 +74,12 @@ class PaymentResolutionTest {
 
         assertEquals(List.of("PENDING/PAY_RESPONSE", "SUCCESS/QUERY"), awaitOutcomes(order, 2));
         assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
+        awaitPublishedAndSettled(order);
         assertEquals(null, ledger.find(order).orElseThrow().nextCheckAt(), "polling stopped");
+        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+        assertEquals(2, results.size(), results.toString());
+        assertOrderResult(results.get(0), order, OrderResult.STATUS_WAITING);
+        assertOrderResult(results.get(1), order, OrderResult.STATUS_PAID);
 
         // poll before notify: the notification that follows is a recognised repeat
         var answer = Notifications.post(notifyUrl.toString(), Notifications.ofTestStack().signed(order,
@@ -88,6 +96,12 @@ class PaymentResolutionTest {
         pay(order, SandboxBarcodes.WAITING_THEN_FAILED, 2100);
 
         assertEquals(List.of("PENDING/PAY_RESPONSE", "FAILED/QUERY"), awaitOutcomes(order, 2));
+        awaitPublishedAndSettled(order);
+        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+        assertEquals(2, results.size(), results.toString());
+        assertOrderResult(results.get(0), order, OrderResult.STATUS_WAITING);
+        assertOrderResult(results.get(1), order, OrderResult.STATUS_FAILED);
+        assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state());
     }
 
     @Test
@@ -101,6 +115,10 @@ class PaymentResolutionTest {
 
         for (String order : List.of(timeout, malformed, badSignature)) {
             assertEquals(List.of("SUCCESS/QUERY"), awaitOutcomes(order, 1), order);
+            awaitPublishedAndSettled(order);
+            List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+            assertEquals(1, results.size(), "the inconclusive answer published nothing: " + results);
+            assertOrderResult(results.get(0), order, OrderResult.STATUS_PAID);
             assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
         }
     }
@@ -110,8 +128,14 @@ class PaymentResolutionTest {
         String order = newOrderNo();
         pay(order, SandboxBarcodes.HTTP_500, 2100);
 
-        JsonNode result = awaitResults(order, 1).get(0);
+        awaitResults(order, 1);
+        TOPICS.awaitSettled();
+        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+        assertEquals(1, results.size(), "nothing before UNKNOWN: " + results);
+        JsonNode result = results.get(0);
         assertEquals("UNKNOWN", result.get("outcome").asText());
+        assertEquals("PAY", result.get("type").asText());
+        assertEquals(2100, result.get("orderAmount").asInt());
         assertTrue(result.get("msg").asText().contains("no such order"), result.toString());
         assertEquals(2, GatewayTestStack.sandbox().payCalls(order), "the one permitted re-send after code 30");
         assertEquals(PaymentState.UNKNOWN, ledger.find(order).orElseThrow().state());
@@ -125,9 +149,9 @@ class PaymentResolutionTest {
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), awaitOutcomes(order, 1));
         pay(order, SandboxBarcodes.PAID, 2100); // after the final result
 
-        TOPICS.kafka().awaitConsumed("scanforpay-gateway", COMMANDS);
-        TOPICS.results().awaitCaughtUp();
-        assertEquals(1, TOPICS.results().withKey(order).size(), "the stored result is not published again");
+        JsonNode paid = TOPICS.onlyResult(order); // the stored result is not published again
+        assertOrderResult(paid, order, OrderResult.STATUS_PAID);
+        assertEquals("PAY_RESPONSE", paid.get("source").asText());
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
     }
 
@@ -135,11 +159,15 @@ class PaymentResolutionTest {
     void anOrderNumberReusedForAnotherAmountIsRejectedNotPaid() throws Exception {
         String order = newOrderNo();
         pay(order, SandboxBarcodes.PAID, 2100);
-        awaitOutcomes(order, 1);
+        assertEquals(List.of("SUCCESS/PAY_RESPONSE"), awaitOutcomes(order, 1));
         pay(order, SandboxBarcodes.PAID, 2500);
 
-        JsonNode rejected = awaitResults(order, 2).get(1);
+        awaitResults(order, 2);
+        TOPICS.awaitSettled();
+        assertEquals(2, TOPICS.results().withKey(order).size(), "the paid result is not repeated");
+        JsonNode rejected = TOPICS.results().jsonWithKey(order).get(1);
         assertEquals("REJECTED", rejected.get("outcome").asText());
+        assertEquals(2500, rejected.get("orderAmount").asInt(), "the refused command's amount");
         assertEquals("orderAmount", rejected.get("errors").get(0).get("field").asText());
         assertTrue(rejected.get("msg").asText().contains("already used"), rejected.toString());
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
@@ -165,6 +193,11 @@ class PaymentResolutionTest {
 
         refund(order, first, 1000);
         awaitResults(order, 4);
+        TOPICS.awaitSettled();
+        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+        assertEquals(4, results.size(), results.toString());
+        assertEquals(refunded, results.get(3), "the repeat is answered with the recorded result, as it was");
+        assertEquals(1000, refunded.get("orderAmount").asInt());
         assertEquals(1, refundCalls(order), "one refund call: the excess refused before calling, the repeat not sent");
     }
 
@@ -190,6 +223,9 @@ class PaymentResolutionTest {
         String order = newOrderNo();
         pay(order, SandboxBarcodes.DECLINED, 2100);
         assertEquals(List.of("FAILED/PAY_RESPONSE"), awaitOutcomes(order, 1));
+        JsonNode declined = TOPICS.results().jsonWithKey(order).get(0);
+        assertEquals(51, declined.get("code").asInt(), "the provider's code");
+        assertEquals("insufficient balance", declined.get("msg").asText());
 
         refund(order, "rf" + order.substring(2), 100);
         JsonNode rejected = awaitResults(order, 2).get(1);
@@ -227,17 +263,99 @@ class PaymentResolutionTest {
         pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
         String processing = SandboxBarcodes.PROCESSING_REFUND_PREFIX + order.substring(2, 20);
+        // no one else's refund is open, so the alert counter can only move for this one
+        await().atMost(WAIT).until(() -> openRefunds() == 0);
+        double unknownBefore = refundsUnknown();
 
         refund(order, processing, 2000);
 
         assertEquals(List.of("SUCCESS/PAY_RESPONSE", "PENDING/REFUND_RESPONSE", "UNKNOWN/REFUND_RESPONSE"),
                 awaitOutcomes(order, 3), "UNKNOWN once its deadline (" + GatewayTestStack.REFUND_DEADLINE + ") passed");
+        JsonNode pending = TOPICS.results().jsonWithKey(order).get(1);
+        assertRefundResult(pending, processing, 2000);
+        assertEquals(1, pending.get("code").asInt());
+        assertEquals(0, pending.get("status").asInt(), "processing");
+        JsonNode unknown = TOPICS.results().jsonWithKey(order).get(2);
+        assertRefundResult(unknown, processing, 2000);
+        assertTrue(unknown.get("msg").asText().contains("no final answer"), unknown.toString());
         assertEquals(RefundState.UNKNOWN, ledger.findRefund(processing).orElseThrow().state());
+        await().atMost(WAIT).until(() -> refundsUnknown() - unknownBefore >= 1);
+        assertEquals(1.0, refundsUnknown() - unknownBefore, "the operator alert counted once");
         refund(order, "rz" + order.substring(2), 200);
         JsonNode refused = awaitResults(order, 4).get(3);
         assertEquals("REJECTED", refused.get("outcome").asText(), "its amount may have gone back: still counted");
         assertEquals("orderAmount", refused.get("errors").get(0).get("field").asText());
         assertEquals(1, refundCalls(order));
+    }
+
+    @Test
+    void aRefundTheProviderFailedIsFailedAndItsAmountCanBeRefundedAgain() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        String failedNo = SandboxBarcodes.FAILED_REFUND_PREFIX + order.substring(2, 20);
+
+        refund(order, failedNo, 2100);
+
+        JsonNode failed = awaitResults(order, 2).get(1);
+        assertRefundResult(failed, failedNo, 2100);
+        assertEquals("FAILED", failed.get("outcome").asText());
+        assertEquals(1, failed.get("code").asInt());
+        assertEquals(2, failed.get("status").asInt(), "the provider's refund status: failed");
+        assertEquals(RefundState.FAILED, ledger.findRefund(failedNo).orElseThrow().state());
+        assertEquals(0, ledger.find(order).orElseThrow().refundedAmount(), "nothing went back to the customer");
+        assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
+
+        // a failed refund takes nothing: the whole amount may be refunded again
+        String retry = "ry" + order.substring(2);
+        refund(order, retry, 2100);
+
+        awaitResults(order, 4);
+        TOPICS.awaitSettled();
+        assertEquals(List.of("PAY/SUCCESS", "REFUND/FAILED", "REFUND/SUCCESS", "PAY/REFUNDED"),
+                TOPICS.results().fieldsWithKey(order, "type", "outcome"));
+        assertRefundResult(TOPICS.results().jsonWithKey(order).get(2), retry, 2100);
+        assertEquals(PaymentState.REFUNDED, ledger.find(order).orElseThrow().state());
+        assertEquals(2100, ledger.find(order).orElseThrow().refundedAmount());
+        assertEquals(2, refundCalls(order));
+    }
+
+    @Test
+    void aRefundTheProviderRefusesIsFailedWithTheProvidersCodeAndMessage() throws Exception {
+        String order = newOrderNo();
+        pay(order, SandboxBarcodes.PAID, 2100);
+        awaitOutcomes(order, 1);
+        // refunded in ScanForPay's portal: the provider knows, the ledger does not
+        String portalNo = "pt" + order.substring(2);
+        GatewayTestStack.sandbox().refundThroughPortal(order, portalNo, 1500);
+
+        String tooMuch = "rm" + order.substring(2);
+        refund(order, tooMuch, 1000);
+        JsonNode exceeds = awaitResults(order, 2).get(1);
+        assertRefundResult(exceeds, tooMuch, null);
+        assertEquals("FAILED", exceeds.get("outcome").asText());
+        assertEquals(ScanForPaySandbox.CODE_REFUND_EXCEEDS, exceeds.get("code").asInt());
+        assertEquals("refund amount exceeds paid amount", exceeds.get("msg").asText());
+
+        refund(order, portalNo, 100);
+        JsonNode duplicate = awaitResults(order, 3).get(2);
+        assertRefundResult(duplicate, portalNo, null);
+        assertEquals("FAILED", duplicate.get("outcome").asText());
+        assertEquals(ScanForPaySandbox.CODE_DUPLICATE_REFUND, duplicate.get("code").asInt());
+        assertEquals("duplicate refundNo", duplicate.get("msg").asText());
+
+        // the refused ones take nothing in the ledger: what the provider has left is admitted and refunded
+        String rest = "rr" + order.substring(2);
+        refund(order, rest, 600);
+        awaitResults(order, 4);
+        TOPICS.awaitSettled();
+        assertEquals(List.of("PAY/SUCCESS", "REFUND/FAILED", "REFUND/FAILED", "REFUND/SUCCESS"),
+                TOPICS.results().fieldsWithKey(order, "type", "outcome"));
+        assertRefundResult(TOPICS.results().jsonWithKey(order).get(3), rest, 600);
+        assertEquals(RefundState.FAILED, ledger.findRefund(tooMuch).orElseThrow().state());
+        assertEquals(RefundState.FAILED, ledger.findRefund(portalNo).orElseThrow().state());
+        assertEquals(600, ledger.find(order).orElseThrow().refundedAmount());
+        assertEquals(3, refundCalls(order));
     }
 
     @Test
@@ -301,6 +419,9 @@ class PaymentResolutionTest {
         await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state() == PaymentState.SUCCESS);
         assertTrue(GatewayTestStack.sandbox().calls(ScanForPaySandbox.QUERY_PATH).stream()
                 .anyMatch(call -> order.equals(call.partnerOrderNo())), "settled by a query");
+        awaitPublishedAndSettled(order);
+        assertEquals(List.of("SUCCESS/PAY_RESPONSE"), TOPICS.results().fieldsWithKey(order, "outcome", "source"),
+                "its SUCCESS was published before: not again");
     }
 
     @Test
@@ -326,7 +447,54 @@ class PaymentResolutionTest {
     void aQueryCommandPublishesWhatTheProviderSays() throws Exception {
         String unknown = newOrderNo();
         send(unknown, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + unknown + "\"}");
-        assertEquals(List.of("NOT_FOUND/QUERY"), awaitOutcomes(unknown, 1));
+        JsonNode notFound = TOPICS.onlyResult(unknown);
+        assertEquals("NOT_FOUND/QUERY/QUERY", String.join("/", notFound.get("outcome").asText(),
+                notFound.get("type").asText(), notFound.get("source").asText()));
+        assertEquals(30, notFound.get("code").asInt());
+        assertEquals(ScanForPaySandbox.MSG_ORDER_NOT_FOUND, notFound.get("msg").asText());
+    }
+
+    /** A PAY result as the sandbox answered it: its order number, amount, currency and status. */
+    private static void assertOrderResult(JsonNode result, String order, int status) {
+        assertEquals("PAY", result.get("type").asText(), result.toString());
+        assertEquals(order, result.get("partnerOrderNo").asText());
+        assertEquals(1, result.get("code").asInt());
+        assertEquals(status, result.get("status").asInt(), result.toString());
+        assertEquals(2100, result.get("orderAmount").asInt());
+        assertEquals(GatewayTestStack.sandbox().order(order).orElseThrow().orderNo(), result.get("orderNo").asText());
+        assertEquals("JPY", result.get("currency").asText());
+    }
+
+    /** A REFUND result: type, source, refundNo, and the refunded amount when the provider said it. */
+    private static void assertRefundResult(JsonNode result, String refundNo, Integer amount) {
+        assertEquals("REFUND", result.get("type").asText(), result.toString());
+        assertEquals("REFUND_RESPONSE", result.get("source").asText());
+        assertEquals(refundNo, result.get("refundNo").asText());
+        if (amount != null) {
+            assertEquals(amount, result.get("orderAmount").asInt(), result.toString());
+        }
+    }
+
+    /** Waits until the payment's final result is confirmed on Kafka and everything sent so far is handled. */
+    private void awaitPublishedAndSettled(String order) {
+        await().atMost(WAIT).until(() -> ledger.find(order).map(entry -> entry.state().isFinal()
+                && entry.nextCheckAt() == null).orElse(false));
+        TOPICS.awaitSettled();
+    }
+
+    private long openRefunds() throws Exception {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement count = connection.prepareStatement(
+                        "SELECT count(*) FROM refunds WHERE state IN ('REFUNDING', 'PENDING')");
+                var row = count.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private double refundsUnknown() {
+        var counter = meters.find("scanforpay.refunds.unknown").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static long refundCalls(String order) {
