@@ -129,7 +129,8 @@ class NotifyCallbackTest {
         byte[] valid = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
         String text = new String(valid, StandardCharsets.UTF_8);
 
-        byte[] tampered = text.replace("\"orderAmount\":2100", "\"orderAmount\":9100").getBytes(StandardCharsets.UTF_8);
+        byte[] tampered = text.replace("\"orderAmount\":2100", "\"orderAmount\":9100")
+                .getBytes(StandardCharsets.UTF_8);
         assertRefused(400, "bad signature", NotifyVerdict.BAD_SIGNATURE, tampered);
         byte[] otherKey = new Notifications(GatewayTestStack.PARTNER_NO, "someone-elses-key")
                 .signed(order, OrderResult.STATUS_PAID, 2100);
@@ -138,7 +139,8 @@ class NotifyCallbackTest {
                 .signed(order, OrderResult.STATUS_PAID, 2100);
         assertRefused(400, "partner", NotifyVerdict.UNKNOWN_PARTNER, otherPartner);
         String unsigned = text.replaceAll(",\"signature\":\"[0-9a-f]+\"", "");
-        assertRefused(400, "signature is missing", NotifyVerdict.BAD_SIGNATURE, unsigned.getBytes(StandardCharsets.UTF_8));
+        assertRefused(400, "signature is missing", NotifyVerdict.BAD_SIGNATURE,
+                unsigned.getBytes(StandardCharsets.UTF_8));
         assertRefused(400, "not valid JSON", NotifyVerdict.MALFORMED,
                 "{\"response\": {".getBytes(StandardCharsets.UTF_8));
         assertRefused(400, "malformed", NotifyVerdict.MALFORMED, new byte[0]);
