@@ -138,7 +138,7 @@ class CommandFailuresTest {
         send(key, Commands.pay(failsWhenPaid, SandboxBarcodes.PAID, 300));
         send(key, refund(refunded, refundNo, 500));
         send(key, Commands.pay(after, SandboxBarcodes.PAID, 100));
-        TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
+        TOPICS.awaitSettled();
 
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), outcomes(after), "the commands behind them went on");
         assertEquals(heldBefore, redelivered(), "nothing was held back: no outage");
@@ -158,14 +158,17 @@ class CommandFailuresTest {
 
         // failed after the refund call: it may have refunded, so UNKNOWN, never sent again
         await().atMost(WAIT).until(() -> TOPICS.results().withKey(refunded).size() >= 2);
+        TOPICS.awaitSettled();
         assertEquals(List.of("SUCCESS/PAY_RESPONSE", "UNKNOWN/REFUND_RESPONSE"), outcomes(refunded));
+        assertEquals(refundNo, TOPICS.results().jsonWithKey(refunded).get(1).get("refundNo").asText());
         assertEquals(RefundState.UNKNOWN, ledger.findRefund(refundNo).orElseThrow().state());
         assertEquals(1, GatewayTestStack.sandbox().calls(ScanForPaySandbox.REFUND_PATH).stream()
                 .filter(call -> refunded.equals(call.partnerOrderNo())).count());
         Received refundLetter = deadLetter(letter -> letter.value().contains(refundNo));
         assertEquals("PROCESSING_FAILED", refundLetter.headers().get("scanforpay-error-code"));
+        assertEquals(3, TOPICS.deadLetters().withKey(key).size(), "each failed command dead-lettered once");
 
-        TOPICS.results().awaitCaughtUp();
+        TOPICS.awaitSettled();
         assertEquals(1, TOPICS.results().withKey(failsWhenPaid).size(), "its one final result, from the query");
         assertEquals("SUCCESS/QUERY", outcomes(failsWhenPaid).get(0));
     }
@@ -184,13 +187,11 @@ class CommandFailuresTest {
 
         await().atMost(WAIT).until(() -> redelivered() > heldBefore);
         await().atMost(WAIT).until(() -> !TOPICS.results().withKey(heldBack).isEmpty());
-        TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
-        TOPICS.results().awaitCaughtUp();
+        TOPICS.awaitSettled();
 
         assertEquals(List.of("REJECTED/VALIDATION"), outcomes(failedOnce), "told once, and never paid after all");
         assertEquals(0, GatewayTestStack.sandbox().payCalls(failedOnce));
         assertTrue(ledger.find(failedOnce).isEmpty());
-        TOPICS.deadLetters().awaitCaughtUp();
         assertEquals(1, TOPICS.deadLetters().all().stream().filter(letter -> letter.value() != null
                 && letter.value().contains(failedOnce)).count(), "dead-lettered once");
         assertEquals(List.of("SUCCESS/QUERY"), outcomes(heldBack), "the held-back one paid once, settled by a query");
@@ -219,8 +220,7 @@ class CommandFailuresTest {
         });
 
         await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
-        TOPICS.results().awaitCaughtUp();
+        TOPICS.awaitSettled();
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), outcomes(order));
         assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
         assertTrue(TOPICS.deadLetters().withKey(order).isEmpty(), "an outage is no reason to dead-letter");
@@ -246,9 +246,10 @@ class CommandFailuresTest {
                 .orElse(null), java.util.Objects::nonNull);
     }
 
+    /** The one result of {@code order}: awaited, then counted once every command sent so far is done and read. */
     private JsonNode single(String order) {
         await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        TOPICS.results().awaitCaughtUp();
+        TOPICS.awaitSettled();
         List<JsonNode> results = TOPICS.results().jsonWithKey(order);
         assertEquals(1, results.size(), results.toString());
         return results.get(0);

@@ -55,9 +55,7 @@ class HostileCommandsTest {
             payments.add(payment);
             TOPICS.kafka().send(COMMANDS, utf8(order), utf8(Commands.pay(payment, SandboxBarcodes.PAID, 100)));
         }
-        TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
-        TOPICS.results().awaitCaughtUp();
-        TOPICS.deadLetters().awaitCaughtUp();
+        TOPICS.awaitSettled(GROUP, COMMANDS);
 
         for (String payment : payments) {
             assertEquals(List.of("SUCCESS/PAY_RESPONSE"), TOPICS.results().fieldsWithKey(payment, "outcome", "source"),

@@ -96,8 +96,7 @@ class ProviderLimitsTest {
             TOPICS.kafka().send(COMMANDS, order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
         }
         await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= SLOW_QUERIES);
-        TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
-        TOPICS.results().awaitCaughtUp();
+        TOPICS.awaitSettled(GROUP, COMMANDS);
 
         List<String> queries = TOPICS.results().fieldsWithKey(order, "type", "outcome").stream()
                 .filter(result -> result.startsWith("QUERY/")).toList();
@@ -124,7 +123,7 @@ class ProviderLimitsTest {
 
         await().atMost(WAIT).until(() -> !TOPICS.results().withKey(waiting).isEmpty()
                 && !TOPICS.results().withKey(holding).isEmpty());
-        TOPICS.results().awaitCaughtUp();
+        TOPICS.awaitSettled(GROUP, COMMANDS);
 
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), TOPICS.results().fieldsWithKey(waiting, "outcome", "source"),
                 "settled by the pay sent again, once the provider said it had no such order");

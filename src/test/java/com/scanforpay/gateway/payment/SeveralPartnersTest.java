@@ -25,6 +25,8 @@ import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
 import com.scanforpay.gateway.testing.Notifications;
 import com.scanforpay.gateway.testing.SeveralPartners;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +60,8 @@ class SeveralPartnersTest {
     URL notifyUrl;
     @Inject
     PaymentLedger ledger;
+    @Inject
+    MeterRegistry meters;
 
     @RegisterExtension
     static final StackTopics TOPICS = new StackTopics();
@@ -141,6 +145,7 @@ class SeveralPartnersTest {
         pay(order, STORE_B, SandboxBarcodes.WAITING_THEN_PAID);
 
         await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
+        TOPICS.awaitSettled();
         assertEquals(List.of("PENDING", "SUCCESS"), outcomes(order));
         assertEquals("QUERY", TOPICS.results().jsonWithKey(order).get(1).get("source").asText());
         List<SandboxCall> queries = callsOf(sandboxB(), order).stream()
@@ -161,11 +166,15 @@ class SeveralPartnersTest {
                 + order + "\",\"orderAmount\":700}");
 
         await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= 3);
+        TOPICS.awaitSettled();
         List<JsonNode> events = TOPICS.results().jsonWithKey(order);
+        assertEquals(3, events.size(), events.toString());
         assertEquals("QUERY", events.get(1).get("type").asText());
         assertEquals("SUCCESS", events.get(1).get("outcome").asText(), "B's provider knows the order");
         assertEquals("REFUND", events.get(2).get("type").asText());
         assertEquals("SUCCESS", events.get(2).get("outcome").asText());
+        assertEquals("r" + order, events.get(2).get("refundNo").asText());
+        assertEquals(700, events.get(2).get("orderAmount").asInt());
         assertEquals(700, sandboxB().order(order).orElseThrow().refundedAmount());
         List<String> paths = callsOf(sandboxB(), order).stream().map(SandboxCall::path).toList();
         assertEquals(List.of(ScanForPaySandbox.PAY_PATH, ScanForPaySandbox.QUERY_PATH, ScanForPaySandbox.REFUND_PATH),
@@ -177,6 +186,8 @@ class SeveralPartnersTest {
     @Test
     void notifyIsVerifiedWithTheKeyOfThePartnerItNames() throws Exception {
         String order = newOrderNo();
+        double badSignatures = notifies("bad_signature");
+        double unknownPartners = notifies("unknown_partner");
 
         HttpResponse<String> fromB = post(FROM_B.signed(order, OrderResult.STATUS_PAID, 2100));
         assertEquals(200, fromB.statusCode(), fromB.body());
@@ -199,14 +210,17 @@ class SeveralPartnersTest {
         // the default partner's own notifications still pass
         assertEquals(200, post(FROM_A.signed(other, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
         await().atMost(WAIT).until(() -> outcomes(other).contains("REFUNDED"));
+        TOPICS.results().awaitCaughtUp();
         assertEquals(List.of("REFUNDED"), outcomes(other), "nothing of the refused ones was published");
-        String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
-        assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"unknown_partner\"}"), "counted");
+        assertEquals(List.of("SUCCESS"), outcomes(order));
+        assertEquals(badSignatures + 1, notifies("bad_signature"), "the forged one counted");
+        assertEquals(unknownPartners + 1, notifies("unknown_partner"), "the unknown partner's counted");
     }
 
     @Test
     void onePartnersNotifyCannotSettleAnotherPartnersPayment() throws Exception {
         String order = newOrderNo();
+        double mismatches = notifies("partner_mismatch");
         pay(order, null, SandboxBarcodes.WAITING_THEN_FAILED);
         await().atMost(WAIT).until(() -> ledger.find(order).isPresent());
 
@@ -219,8 +233,7 @@ class SeveralPartnersTest {
         assertEquals(PaymentState.FAILED, ledger.find(order).orElseThrow().state(), "never marked paid");
         TOPICS.results().awaitCaughtUp();
         assertEquals(List.of("PENDING", "FAILED"), outcomes(order));
-        String metrics = Notifications.get(notifyUrl.toString().replace(NotifyCallbackRoute.PATH, "/q/metrics"));
-        assertTrue(metrics.contains("scanforpay_notify_total{verdict=\"partner_mismatch\"}"), "counted");
+        assertEquals(mismatches + 1, notifies("partner_mismatch"), "counted once");
     }
 
     @Test
@@ -257,7 +270,9 @@ class SeveralPartnersTest {
         TOPICS.kafka().send(COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order
                 + "\",\"refundNo\":\"r" + order + "\",\"orderAmount\":300}");
         await().atMost(WAIT).until(() -> outcomes(order).size() >= 2);
-        assertEquals(List.of("SUCCESS", "SUCCESS"), outcomes(order));
+        TOPICS.awaitSettled();
+        assertEquals(List.of("PAY/SUCCESS", "REFUND/SUCCESS"), TOPICS.results().fieldsWithKey(order, "type",
+                "outcome"));
         assertEquals(300, sandboxB().order(order).orElseThrow().refundedAmount());
         assertEquals(List.of(), callsOf(sandboxA(), order), "nothing through the store's new partner");
     }
@@ -285,11 +300,17 @@ class SeveralPartnersTest {
         return sandbox.calls().stream().filter(call -> order.equals(call.partnerOrderNo())).toList();
     }
 
+    /** The one result of {@code order}: awaited, then counted once every command sent so far is done and read. */
     private static JsonNode single(String order) throws Exception {
         await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
-        assertEquals(1, results.size(), "exactly one result for " + order);
-        return results.get(0);
+        JsonNode result = TOPICS.onlyResult(order);
+        assertEquals(order, result.get("partnerOrderNo").asText());
+        return result;
+    }
+
+    private double notifies(String verdict) {
+        Counter counter = meters.find("scanforpay.notify").tag("verdict", verdict).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static List<String> outcomes(String order) {
