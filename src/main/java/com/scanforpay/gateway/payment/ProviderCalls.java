@@ -5,6 +5,7 @@ import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.ProviderReply.Inconclusive.Kind;
 import com.scanforpay.gateway.provider.MalformedMessageException;
+import com.scanforpay.gateway.provider.OpenedEnvelope;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.PayRequest;
 import com.scanforpay.gateway.provider.QueryRequest;
@@ -120,11 +121,15 @@ public final class ProviderCalls {
         }
         try {
             if (REFUND_PATH.equals(request.path())) {
-                return new ProviderReply.Refund(envelope.open(body, ScanForPayEnvelope.RESPONSE,
-                        request.partner().signer(), ResponseHeader.class, RefundResult.class).body(), reqMsgId);
+                OpenedEnvelope<ResponseHeader, RefundResult> refund = envelope.open(body, ScanForPayEnvelope.RESPONSE,
+                        request.partner().signer(), ResponseHeader.class, RefundResult.class);
+                return ofOurPartner(request, refund.header()) ? new ProviderReply.Refund(refund.body(), reqMsgId)
+                        : otherPartner(request);
             }
-            return new ProviderReply.Order(envelope.open(body, ScanForPayEnvelope.RESPONSE, request.partner().signer(),
-                    ResponseHeader.class, OrderResult.class).body(), reqMsgId);
+            OpenedEnvelope<ResponseHeader, OrderResult> order = envelope.open(body, ScanForPayEnvelope.RESPONSE,
+                    request.partner().signer(), ResponseHeader.class, OrderResult.class);
+            return ofOurPartner(request, order.header()) ? new ProviderReply.Order(order.body(), reqMsgId)
+                    : otherPartner(request);
         } catch (MalformedMessageException e) {
             return new ProviderReply.Inconclusive(Kind.MALFORMED, "provider response is malformed: " + e.getMessage(),
                     reqMsgId);
@@ -135,6 +140,17 @@ public final class ProviderCalls {
             // last line of defence: an answer nobody can read proves nothing, so it is inconclusive like the others
             return new ProviderReply.Inconclusive(Kind.MALFORMED, "provider response could not be read", reqMsgId);
         }
+    }
+
+    /** An answer is about the account the request was made for only if its header names that {@code partnerNo}. */
+    private static boolean ofOurPartner(ProviderRequest request, ResponseHeader header) {
+        return request.partner().partnerNo().equals(header.partnerNo());
+    }
+
+    /** Signed with our key but naming another account (or none): proves nothing about our order. */
+    private static ProviderReply otherPartner(ProviderRequest request) {
+        return new ProviderReply.Inconclusive(Kind.MISMATCH, "provider answer's header does not name partnerNo "
+                + request.partner().partnerNo(), request.reqMsgId());
     }
 
     /** No answer at all (no connection in time, timeout, refused or reset connection). */

@@ -67,9 +67,22 @@ class ProviderCallsTest {
         assertEquals("provider response is malformed: message is not valid JSON", reply.reason());
     }
 
+    @Test
+    void anAnswerSignedWithOurKeyButNamingAnotherPartnerProvesNothing() {
+        for (String partnerNo : Arrays.asList("99999", null)) {
+            Inconclusive reply = assertInstanceOf(Inconclusive.class, CALLS.read(pay, 200, signedPaidAnswer(partnerNo)));
+            assertEquals(Inconclusive.Kind.MISMATCH, reply.kind());
+            assertEquals("provider answer's header does not name partnerNo 10001", reply.reason());
+        }
+    }
+
     private static byte[] signedPaidAnswer() {
+        return signedPaidAnswer(PARTNER_NO);
+    }
+
+    private static byte[] signedPaidAnswer(String partnerNo) {
         return new ScanForPayEnvelope(new ObjectMapper(), new ScanForPaySigner(KEY)).seal(ScanForPayEnvelope.RESPONSE,
-                new ResponseHeader(PARTNER_NO, "2026-12-02T10:00:00+08:00", "SHA256", "1.0", "m1", null),
+                new ResponseHeader(partnerNo, "2026-12-02T10:00:00+08:00", "SHA256", "1.0", "m1", null),
                 new OrderResult(1, "success", "SFP1", "p1", 2100, "Alipay", 1, null, "JPY", null, null)).bytes();
     }
 
