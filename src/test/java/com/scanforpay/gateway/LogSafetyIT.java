@@ -26,7 +26,11 @@ class LogSafetyIT {
     private static final List<String> SECRETS = List.of(SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
             SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.WAITING_THEN_FAILED, SandboxBarcodes.SLOW,
             SandboxBarcodes.HTTP_500, SandboxBarcodes.MALFORMED, SandboxBarcodes.BAD_SIGNATURE,
-            SandboxBarcodes.PAID_WITH_BUYER, SandboxBarcodes.WAITING_SLOW_QUERIES, "284447106610060500", "284447106610060501",
+            SandboxBarcodes.PAID_WITH_BUYER, SandboxBarcodes.WAITING_SLOW_QUERIES, SandboxBarcodes.HELD,
+            // the independent provider's barcodes (IndependentProviderIT)
+            "284447106610060500", "284447106610060501", "284447106610060502", "284447106610060503",
+            "284447106610060504", "284447106610060505", "284447106610060506", "284447106610060507",
+            "284447106610060509",
             GatewayTestStack.SIGN_KEY, "sandbox-sign-key", "independent-key-9d1c", "someone-elses-key",
             "till7-key-3f9a6", com.scanforpay.gateway.testing.SeveralPartners.SIGN_KEY_B,
             "till-7-key-3b9f1c", "store-a-key-8d2e7f40", "back-office-key-61c9a3e5", "till7-key-0123456789",
