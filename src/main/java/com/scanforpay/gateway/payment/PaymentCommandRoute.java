@@ -115,7 +115,9 @@ public class PaymentCommandRoute extends RouteBuilder {
                 .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
                     .to(ProviderCallRoute.CALL)
                 .end()
-                .process(exchange -> exchange.getMessage().setBody(results.of(command(exchange), reply(exchange))))
+                .process(exchange -> exchange.getMessage().setBody(results.of(command(exchange),
+                        PaymentStateMachine.aboutThisPayment(reply(exchange), command(exchange).partnerOrderNo(),
+                                command(exchange).orderNo(), null))))
                 .to(PaymentResultRoute.PUBLISH);
 
         from(REFUND).routeId("refund-command")
@@ -233,7 +235,8 @@ public class PaymentCommandRoute extends RouteBuilder {
 
     private void recordRefund(Exchange exchange) {
         PaymentCommand command = command(exchange);
-        PaymentResult result = results.of(command, reply(exchange));
+        PaymentResult result = results.of(command, PaymentStateMachine.aboutThisPayment(reply(exchange), null, null,
+                command.orderAmount()));
         RefundState state = switch (result.outcome()) {
             case SUCCESS -> RefundState.SUCCESS;
             case FAILED -> RefundState.FAILED;

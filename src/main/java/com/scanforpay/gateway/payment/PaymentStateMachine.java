@@ -6,6 +6,7 @@ import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.ledger.PaymentUpdate;
 import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.provider.RefundResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -83,7 +84,7 @@ public final class PaymentStateMachine {
      * (it would refuse the repeated order number), so the order is queried.
      */
     public Step afterPay(PaymentCommand command, ProviderReply reply, int attempt) {
-        reply = aboutThisPayment(reply, command.partnerOrderNo(), command.orderAmount());
+        reply = aboutThisPayment(reply, command.partnerOrderNo(), null, command.orderAmount());
         PaymentResult result = results.of(command, reply);
         boolean believed = attempt == 1 || reply instanceof ProviderReply.Order order && order.body().isSuccess();
         Step step;
@@ -104,7 +105,7 @@ public final class PaymentStateMachine {
     /** The answer to a payQuery made for {@code entry} by the resolver, at {@code now}. */
     public Step afterQuery(LedgerEntry entry, ProviderReply reply, Instant now) {
         PaymentCommand payment = paymentOf(entry);
-        reply = aboutThisPayment(reply, entry.partnerOrderNo(), entry.orderAmount());
+        reply = aboutThisPayment(reply, entry.partnerOrderNo(), null, entry.orderAmount());
         if (reply instanceof ProviderReply.Order order) {
             OrderResult body = order.body();
             if (body.isSuccess() && body.status() != null) {
@@ -233,21 +234,36 @@ public final class PaymentStateMachine {
     }
 
     /**
-     * An answer naming another order, or paying another amount, proves nothing about this payment: it is treated
-     * as no answer (and the provider is asked again), never applied.
+     * An answer naming another order (or, when it reports success, no order at all), or another amount, proves
+     * nothing about the payment asked for: it is treated as no answer (and the provider is asked again), never
+     * applied. Each of {@code partnerOrderNo}, {@code orderNo} (ScanForPay's number) and {@code amount} is checked
+     * when the request named it (not null).
      */
-    private static ProviderReply aboutThisPayment(ProviderReply reply, String partnerOrderNo, Integer amount) {
+    static ProviderReply aboutThisPayment(ProviderReply reply, String partnerOrderNo, String orderNo, Integer amount) {
         if (reply instanceof ProviderReply.Order order) {
             OrderResult body = order.body();
-            if (body.partnerOrderNo() != null && !body.partnerOrderNo().equals(partnerOrderNo)) {
-                return new ProviderReply.Inconclusive(ProviderReply.Inconclusive.Kind.MISMATCH, "answer names another order", reply.reqMsgId());
+            // every success answer names its order (required on success by the protocol)
+            boolean namesOther = partnerOrderNo != null && (body.partnerOrderNo() != null
+                    ? !body.partnerOrderNo().equals(partnerOrderNo) : body.isSuccess());
+            if (namesOther || orderNo != null && body.orderNo() != null && !body.orderNo().equals(orderNo)) {
+                return mismatch("answer names another order", reply);
             }
             if (body.isSuccess() && body.orderAmount() != null && amount != null && !body.orderAmount().equals(amount)) {
-                return new ProviderReply.Inconclusive(ProviderReply.Inconclusive.Kind.MISMATCH, "answer has amount " + body.orderAmount() + ", not " + amount,
-                        reply.reqMsgId());
+                return mismatch("answer has amount " + body.orderAmount() + ", not " + amount, reply);
+            }
+        }
+        if (reply instanceof ProviderReply.Refund refund) {
+            // a refund answer names no order: the refunded amount is all that ties it to the refund asked for
+            RefundResult body = refund.body();
+            if (body.isSuccess() && body.orderAmount() != null && amount != null && !body.orderAmount().equals(amount)) {
+                return mismatch("refund answer has amount " + body.orderAmount() + ", not " + amount, reply);
             }
         }
         return reply;
+    }
+
+    private static ProviderReply mismatch(String reason, ProviderReply reply) {
+        return new ProviderReply.Inconclusive(ProviderReply.Inconclusive.Kind.MISMATCH, reason, reply.reqMsgId());
     }
 
     /** Waiting payments are asked every interval; unanswered queries back off from it, up to 30 s. */

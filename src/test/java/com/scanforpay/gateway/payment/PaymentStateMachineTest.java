@@ -13,6 +13,7 @@ import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.payment.PaymentStateMachine.Step;
 import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.provider.RefundResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,6 +243,54 @@ class PaymentStateMachineTest {
         assertFalse(step.update().countPayAttempt());
         assertPublished(step, Outcome.PENDING, ResultSource.PAY_RESPONSE);
         assertEquals(OrderResult.STATUS_WAITING, step.publish().status());
+    }
+
+    @Test
+    void aPaidAnswerNamingNoOrderOrAnotherOrderIsNotBelieved() {
+        OrderResult paid = paid().body();
+        OrderResult namingNone = new OrderResult(1, "success", PROVIDER_ORDER_NO, null, AMOUNT, "ALIPAY", 1,
+                paid.payTime(), paid.currency(), null, null);
+        OrderResult namingAnother = new OrderResult(1, "success", PROVIDER_ORDER_NO, "P-other", AMOUNT, "ALIPAY", 1,
+                paid.payTime(), paid.currency(), null, null);
+        for (OrderResult answer : List.of(namingNone, namingAnother)) {
+            Step step = machine.afterPay(PAY, new ProviderReply.Order(answer, REQ_MSG_ID), 1);
+            assertEquals(PaymentState.CHECKING, step.to(), "asked, never settled by it: " + answer);
+            assertNull(step.publish());
+            assertEquals("answer names another order", step.update().reason());
+        }
+    }
+
+    @Test
+    void anAnswerIsAboutTheRequestOnlyWhenEveryNumberTheRequestNamedMatches() {
+        ProviderReply answer = paid();
+        assertSame(answer, PaymentStateMachine.aboutThisPayment(answer, PARTNER_ORDER_NO, PROVIDER_ORDER_NO, AMOUNT));
+        assertSame(answer, PaymentStateMachine.aboutThisPayment(answer, null, PROVIDER_ORDER_NO, null), "a QUERY by orderNo");
+        assertSame(answer, PaymentStateMachine.aboutThisPayment(answer, PARTNER_ORDER_NO, null, null), "a QUERY");
+        assertMismatch(PaymentStateMachine.aboutThisPayment(answer, PARTNER_ORDER_NO, "SFP-other", null),
+                "answer names another order");
+        assertMismatch(PaymentStateMachine.aboutThisPayment(answer, "P-other", PROVIDER_ORDER_NO, null),
+                "answer names another order");
+        assertMismatch(PaymentStateMachine.aboutThisPayment(answer, PARTNER_ORDER_NO, null, AMOUNT + 1),
+                "answer has amount 1250, not 1251");
+        // a refusal names no order, and is believed as a refusal of the request (the pay path decides what it proves)
+        ProviderReply declined = reply(51, "insufficient balance", null);
+        assertSame(declined, PaymentStateMachine.aboutThisPayment(declined, PARTNER_ORDER_NO, null, AMOUNT));
+    }
+
+    @Test
+    void aRefundAnswerForAnotherAmountIsNotBelieved() {
+        ProviderReply done = new ProviderReply.Refund(new RefundResult(1, "success", 600, 1, "JPY"), REQ_MSG_ID);
+        assertSame(done, PaymentStateMachine.aboutThisPayment(done, null, null, 600));
+        assertMismatch(PaymentStateMachine.aboutThisPayment(done, null, null, 700), "refund answer has amount 600, not 700");
+        ProviderReply refused = new ProviderReply.Refund(new RefundResult(42, "exceeds", null, null, null), REQ_MSG_ID);
+        assertSame(refused, PaymentStateMachine.aboutThisPayment(refused, null, null, 700));
+    }
+
+    private static void assertMismatch(ProviderReply reply, String reason) {
+        ProviderReply.Inconclusive inconclusive = (ProviderReply.Inconclusive) reply;
+        assertEquals(ProviderReply.Inconclusive.Kind.MISMATCH, inconclusive.kind());
+        assertEquals(reason, inconclusive.reason());
+        assertEquals(REQ_MSG_ID, inconclusive.reqMsgId());
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.ProviderReply.Inconclusive;
 import com.scanforpay.gateway.provider.OrderResult;
+import com.scanforpay.gateway.provider.RefundResult;
 import com.scanforpay.gateway.provider.ResponseHeader;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
@@ -74,6 +75,16 @@ class ProviderCallsTest {
             assertEquals(Inconclusive.Kind.MISMATCH, reply.kind());
             assertEquals("provider answer's header does not name partnerNo 10001", reply.reason());
         }
+    }
+
+    @Test
+    void aRefundAnswerNamingAnotherPartnerProvesNothing() {
+        byte[] done = new ScanForPayEnvelope(new ObjectMapper(), new ScanForPaySigner(KEY)).seal(
+                ScanForPayEnvelope.RESPONSE,
+                new ResponseHeader("99999", "2026-12-02T10:00:00+08:00", "SHA256", "1.0", "m1", null),
+                new RefundResult(1, "success", 600, 1, "JPY")).bytes();
+        Inconclusive reply = assertInstanceOf(Inconclusive.class, CALLS.read(CALLS.request(REFUND), 200, done));
+        assertEquals(Inconclusive.Kind.MISMATCH, reply.kind());
     }
 
     private static byte[] signedPaidAnswer() {
