@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.localstack.LocalPostgres;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.SandboxOrder;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
@@ -26,17 +29,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +55,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PackagedGatewayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String GROUP = "scanforpay-gateway";
 
     @RegisterExtension
     static final StackTopics TOPICS = new StackTopics();
@@ -189,112 +193,239 @@ class PackagedGatewayIT {
     }
 
     /**
-     * The gateway is killed while a batch has published most of its results but, waiting for its slowest
-     * payment, has not committed anything. After a restart every command has its result: the batch is delivered
-     * again, and the results already published are recognised from the ledger and the key store, not repeated.
+     * The gateway is killed while a batch has published most of its results but, waiting for a payment still in
+     * flight, has committed nothing. After a restart every command has its result: the batch is delivered again,
+     * the results already published are recognised from the ledger and the key store, not repeated, and the
+     * payment cut off mid-call is asked about, not paid again.
      */
     @Test
     void killedBetweenPublishingAndCommittingLosesNoResult() {
         // one partition: the gateway's first poll then returns all of them as one batch
         String topic = newCommandsTopic(1);
+        String inFlight = newOrderNo();
         List<String> paid = IntStream.range(0, 100).mapToObj(i -> newOrderNo()).toList();
-        String slow = newOrderNo();
-        // everything is on the topic before the gateway starts
-        pay(topic, slow, SandboxBarcodes.SLOW);
+        // everything is on the topic before the gateway starts; the sandbox holds the first payment's answer, so
+        // the batch stays open (uncommitted) until the test lets it go
+        pay(topic, inFlight, SandboxBarcodes.HELD);
         paid.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
-        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
-        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
-        // the sandbox answers SLOW after 5 s: the batch stays open (uncommitted) for 4 s after the others are paid
-        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "4s");
+        Map<String, String> env = withCommandsTopic(topic);
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
 
         try (GatewayProcess first = GatewayProcess.start("crash-first-run", env).awaitReady()) {
+            await("the held payment in flight").atMost(Duration.ofSeconds(30))
+                    .until(() -> sandbox.held().contains(inFlight));
             // published and recorded as published: the window under test is the one before the offset commit
             // (killed between Kafka's acknowledgement and that record, a result may repeat; README, "at-least-once")
             await("results of the paid orders, recorded").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> paid.stream().noneMatch(order -> TOPICS.results().withKey(order).isEmpty())
                             && recordedAsPublished(paid, "SUCCESS") == paid.size());
-            assertTrue(committed(topic).isEmpty(), "still inside the window: nothing committed yet");
-            assertTrue(TOPICS.results().withKey(slow).isEmpty(), "the slow payment has no result yet");
+            assertTrue(sandbox.held().contains(inFlight), "its caller still waits for the answer");
             first.kill();
         }
+        // checked after the kill: the process died inside the window, with nothing of the batch committed
+        assertEquals(Map.of(), committedOffsets(topic), "nothing of the batch committed before the kill");
+        assertTrue(TOPICS.results().withKey(inFlight).isEmpty(), "the payment in flight has no result yet");
+        await("the call died with the process").atMost(Duration.ofSeconds(10))
+                .until(() -> !sandbox.held().contains(inFlight));
 
         try (GatewayProcess second = GatewayProcess.start("crash-second-run", env).awaitReady()) {
-            // the dead instance keeps its partition until its session times out (10 s); the slow payment, cut off
-            // mid-call, is settled by a query
-            await("the slow payment's result").atMost(Duration.ofSeconds(60))
-                    .until(() -> !TOPICS.results().withKey(slow).isEmpty());
-            assertEquals("SUCCESS", TOPICS.results().jsonWithKey(slow).get(0).get("outcome").asText());
-            await("batch committed after the restart").atMost(Duration.ofSeconds(30))
-                    .until(() -> committed(topic).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 101);
+            // the dead instance keeps its partition until its session times out; the payment cut off mid-call is
+            // settled by a query once that call would have timed out
+            await("the cut-off payment's result").atMost(Duration.ofSeconds(60))
+                    .until(() -> !TOPICS.results().withKey(inFlight).isEmpty());
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
         }
-        TOPICS.results().awaitCaughtUp();
+        assertEquals(Map.of(0, 101L), committedOffsets(topic), "the whole batch committed after the restart");
         for (String order : paid) {
-            assertEquals(List.of("SUCCESS"), outcomes(order), "one result, from before the crash: " + order);
-            assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
+            List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+            assertEquals(1, results.size(), "one result, from before the crash, not repeated: " + results);
+            assertMatchesTheProvider(order, results, SandboxBarcodes.PAID);
+            assertEquals("PAY_RESPONSE", results.get(0).get("source").asText(), order);
         }
-        assertEquals(1, GatewayTestStack.sandbox().payCalls(slow), "asked, not paid again");
+        List<JsonNode> cutOff = TOPICS.results().jsonWithKey(inFlight);
+        assertMatchesTheProvider(inFlight, cutOff, SandboxBarcodes.HELD);
+        assertEquals("QUERY", cutOff.get(0).get("source").asText(), "its answer never came: asked " + cutOff);
+        assertTrue(sandbox.calls(ScanForPaySandbox.QUERY_PATH).stream()
+                .anyMatch(call -> inFlight.equals(call.partnerOrderNo())), "queried");
     }
 
     /**
-     * Commands keep arriving while the gateway is stopped (SIGTERM: graceful; SIGKILL: crash) and restarted: every
-     * payment ends with one final result and none is paid twice, whatever it was doing when the process stopped.
+     * Commands keep arriving before, while and after the gateway is stopped (SIGKILL: crash; SIGTERM: graceful)
+     * and restarted, and at the stop payments are demonstrably in flight (their answers held by the sandbox, their
+     * caller waiting). Every payment ends with the outcome the provider recorded (the provider always knows here,
+     * so never UNKNOWN), none is paid twice, and a repeated result is the first one again.
      */
     @ParameterizedTest(name = "SIGKILL: {0}")
     @ValueSource(booleans = {true, false})
-    void stoppedMidStreamLosesNoCommandAndPaysNoOrderTwice(boolean kill) throws Exception {
+    void stoppedMidStreamLosesNoCommandAndPaysNoOrderTwice(boolean kill) {
         String topic = newCommandsTopic(3);
-        List<String> barcodes = List.of(SandboxBarcodes.PAID, SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
-                SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.SLOW);
-        List<String> orders = IntStream.range(0, 250).mapToObj(i -> newOrderNo()).toList();
-        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
-        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
-        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "4s");
-        Thread producer = new Thread(() -> {
-            for (int i = 0; i < orders.size(); i++) {
-                pay(topic, orders.get(i), barcodes.get(i % barcodes.size()));
-            }
-        }, "command-stream");
+        List<String> barcodes = List.of(SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
+                SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.WAITING_THEN_FAILED, SandboxBarcodes.HELD);
+        Map<String, String> barcodeOf = new LinkedHashMap<>();
+        IntStream.range(0, 240).forEach(i -> barcodeOf.put(newOrderNo(), barcodes.get(i % barcodes.size())));
+        List<String> orders = List.copyOf(barcodeOf.keySet());
+        List<String> sentBeforeStop = orders.subList(0, 160);
+        List<String> sentWhileStopped = orders.subList(160, 200);
+        List<String> sentAfterRestart = orders.subList(200, 240);
+        Map<String, String> env = withCommandsTopic(topic);
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
 
         String run = kill ? "midstream-kill" : "midstream-term";
+        Set<String> inFlightAtStop;
         try (GatewayProcess first = GatewayProcess.start(run + "-first", env).awaitReady()) {
+            Thread producer = new Thread(() -> sentBeforeStop.forEach(order -> pay(topic, order,
+                    barcodeOf.get(order))), "command-stream");
             producer.start();
+            // held payments are let through until part of the stream is done...
             await("some payments done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> orders.stream().filter(order -> !TOPICS.results().withKey(order).isEmpty()).count() >= 60);
+                    .until(() -> {
+                        releaseHeld(orders);
+                        return orders.stream().filter(order -> !TOPICS.results().withKey(order).isEmpty())
+                                .count() >= 60;
+                    });
+            // ...then no more: the batches holding them stay open
+            inFlightAtStop = await("payments in flight").atMost(Duration.ofSeconds(30))
+                    .until(() -> heldOf(orders), held -> !held.isEmpty());
+            join(producer);
             if (kill) {
                 first.kill();
+                await("their calls died with the process").atMost(Duration.ofSeconds(10))
+                        .until(() -> Collections.disjoint(sandbox.held(), inFlightAtStop));
             } else {
-                // stops taking commands, finishes (or leaves in the ledger) what is in flight, then exits
-                first.terminate();
-                assertTrue(first.log().contains("shutdown"), first.log());
+                // stops taking commands, finishes what is in flight, then exits: its held payments are still
+                // waited for while it drains, and their answers are let in until it has exited
+                first.signalTerminate();
+                await("graceful shutdown under way").atMost(Duration.ofSeconds(30))
+                        .until(() -> first.log().contains("is shutting down"));
+                assertTrue(sandbox.held().containsAll(inFlightAtStop), "still waited for while draining");
+                await("drained and exited").atMost(Duration.ofSeconds(60)).until(() -> {
+                    releaseHeld(orders);
+                    return !first.isAlive();
+                });
+                first.awaitTerminated();
             }
         }
+        sentWhileStopped.forEach(order -> pay(topic, order, barcodeOf.get(order)));
+
         try (GatewayProcess second = GatewayProcess.start(run + "-second", env).awaitReady()) {
-            producer.join();
-            await("every payment final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> orders.stream().allMatch(order -> outcomes(order).stream().anyMatch(FINAL::contains)));
+            sentAfterRestart.forEach(order -> pay(topic, order, barcodeOf.get(order)));
+            await("every payment final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        releaseHeld(orders); // the restarted instance's own held payments
+                        return orders.stream().allMatch(order -> outcomes(order).stream()
+                                .anyMatch(outcome -> !outcome.equals("PENDING")));
+                    });
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
         }
-        TOPICS.results().awaitCaughtUp();
         for (String order : orders) {
-            List<String> finals = outcomes(order).stream().filter(FINAL::contains).distinct().toList();
-            assertEquals(1, finals.size(), order + " has one final outcome: " + outcomes(order));
-            assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
+            assertMatchesTheProvider(order, TOPICS.results().jsonWithKey(order), barcodeOf.get(order));
+        }
+        // how the payments in flight at the stop were settled: a killed call is asked about by the restarted
+        // instance; a drained one got its answer before the exit
+        for (String order : inFlightAtStop) {
+            assertEquals(kill ? "QUERY" : "PAY_RESPONSE", finalResult(order).get("source").asText(), order);
         }
     }
 
-    private static final List<String> FINAL = List.of("SUCCESS", "FAILED", "REFUNDED", "REJECTED", "UNKNOWN");
+    /**
+     * What a gateway must have published for {@code order}, checked against what the sandbox recorded: one final
+     * outcome, the provider's (no UNKNOWN: it knows), with its order number and amount, possibly preceded by
+     * PENDING, never followed by it; a repeated result is the first one again; one pay call.
+     */
+    private static void assertMatchesTheProvider(String order, List<JsonNode> results, String barcode) {
+        SandboxOrder recorded = GatewayTestStack.sandbox().order(order).orElseThrow(() -> new AssertionError(
+                "the sandbox never saw " + order));
+        String expected = switch (recorded.status()) {
+            case SandboxOrder.PAID -> "SUCCESS";
+            case SandboxOrder.FAILED -> "FAILED";
+            default -> throw new AssertionError("the sandbox has no final status for " + recorded);
+        };
+        List<String> outcomes = results.stream().map(result -> result.get("outcome").asText()).toList();
+        int firstFinal = outcomes.indexOf(expected);
+        assertTrue(firstFinal >= 0, order + " ends " + expected + " as the provider recorded: " + results);
+        assertTrue(outcomes.subList(0, firstFinal).stream().allMatch("PENDING"::equals)
+                && outcomes.subList(firstFinal, outcomes.size()).stream().allMatch(expected::equals),
+                order + ": only PENDING before " + expected + ", nothing else after it: " + outcomes);
+        assertRepeatsIdentical(order, results);
+
+        JsonNode result = results.get(firstFinal);
+        if (barcode.equals(SandboxBarcodes.DECLINED) && result.path("source").asText().equals("PAY_RESPONSE")) {
+            // the pay call itself was refused: the provider's code (a query, after a crash, finds the order failed)
+            assertEquals(ScanForPaySandbox.CODE_INSUFFICIENT_BALANCE, result.path("code").asInt(), result.toString());
+        } else {
+            assertEquals(recorded.orderNo(), result.path("orderNo").asText(), result.toString());
+            assertEquals(recorded.status(), result.path("status").asInt(), result.toString());
+            assertEquals(recorded.amount(), result.path("orderAmount").asInt(), result.toString());
+        }
+        assertEquals(1, GatewayTestStack.sandbox().payCalls(order), "paid once: " + order);
+    }
+
+    /**
+     * A repeat (allowed after a crash: at-least-once) is the first result again. A final result is republished
+     * from the ledger's stored copy, so every field is the same; PENDING is not stored, a repeat is made anew from
+     * a later answer, so only its request id and time may differ.
+     */
+    private static void assertRepeatsIdentical(String order, List<JsonNode> results) {
+        Map<String, JsonNode> first = new HashMap<>();
+        for (JsonNode result : results) {
+            ObjectNode compared = result.deepCopy();
+            if (compared.get("outcome").asText().equals("PENDING")) {
+                compared.remove(List.of("reqMsgId", "timestamp"));
+            }
+            JsonNode earlier = first.putIfAbsent(compared.get("outcome").asText(), compared);
+            assertTrue(earlier == null || earlier.equals(compared), order + " repeated differently: " + results);
+        }
+    }
+
+    private static JsonNode finalResult(String order) {
+        return TOPICS.results().jsonWithKey(order).stream()
+                .filter(result -> !result.get("outcome").asText().equals("PENDING")).findFirst().orElseThrow();
+    }
+
+    /** Lets the held payments of these orders answer. */
+    private static void releaseHeld(List<String> orders) {
+        heldOf(orders).forEach(GatewayTestStack.sandbox()::release);
+    }
+
+    /** The payments of these orders in flight: their answers held by the sandbox, their callers waiting. */
+    private static Set<String> heldOf(List<String> orders) {
+        Set<String> held = new HashSet<>(GatewayTestStack.sandbox().held());
+        held.retainAll(orders);
+        return held;
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The packaged gateway on its own commands topic, with the default response timeout (30 s): far longer than
+     * the test holds a payment it means to let through, so no clock decides what is in flight. A call killed with
+     * its process is asked about once it would have timed out.
+     */
+    static Map<String, String> withCommandsTopic(String topic) {
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
+        return env;
+    }
 
     private static List<String> outcomes(String order) {
         return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 
-    private static String newCommandsTopic(int partitions) {
+    static String newCommandsTopic(int partitions) {
         String topic = "it.commands." + UUID.randomUUID().toString().substring(0, 8);
         GatewayTestStack.broker().createTopic(topic, partitions);
         return topic;
     }
 
-    private static String newOrderNo() {
+    static String newOrderNo() {
         return "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
@@ -327,16 +458,18 @@ class PackagedGatewayIT {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> committed(String topic) {
+    /** The gateway group's committed offset of each partition of {@code topic} that has one. */
+    static Map<Integer, Long> committedOffsets(String topic) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, GatewayTestStack.broker().bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {
-                if (partition.topic().equals(topic) && offset != null) {
-                    offsets.put(partition, offset);
-                }
-            });
+            Map<Integer, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(GatewayTestStack.GROUP).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, offset) -> {
+                        if (partition.topic().equals(topic) && offset != null) {
+                            offsets.put(partition.partition(), offset.offset());
+                        }
+                    });
             return offsets;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read committed offsets", e);

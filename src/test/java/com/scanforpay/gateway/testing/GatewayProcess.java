@@ -101,7 +101,17 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** SIGTERM, as a container runtime stops it; waits for the exit, which must be clean (0 or 143). */
     public void terminate() {
+        signalTerminate();
+        awaitTerminated();
+    }
+
+    /** Sends SIGTERM and returns at once: the gateway drains what is in flight while the test watches. */
+    public void signalTerminate() {
         process.destroy();
+    }
+
+    /** Waits for the exit after {@link #signalTerminate()}, which must be clean (0 or 143). */
+    public void awaitTerminated() {
         int exit = waitForExit(Duration.ofSeconds(60));
         if (exit != 0 && exit != 143) {
             throw new IllegalStateException("gateway exited with " + exit + " on SIGTERM:\n" + log());
@@ -112,6 +122,10 @@ public final class GatewayProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         waitForExit(Duration.ofSeconds(30));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public int waitForExit(Duration atMost) {

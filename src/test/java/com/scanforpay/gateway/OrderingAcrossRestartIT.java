@@ -1,0 +1,158 @@
+package com.scanforpay.gateway;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.Commands;
+import com.scanforpay.gateway.testing.GatewayProcess;
+import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.StackTopics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The commands of one order are handled in order even when the packaged gateway restarts or its partitions move
+ * between instances: a REFUND queued behind a PAY still in flight is handled only once that PAY is final, and every
+ * result of the order lands, in command order, on one results partition.
+ */
+class OrderingAcrossRestartIT {
+
+    private static final int REFUND_AMOUNT = 600;
+
+    @RegisterExtension
+    static final StackTopics TOPICS = new StackTopics();
+
+    /**
+     * Stopped (SIGTERM) while the PAY is in flight, its REFUND on the topic behind it: the stopping instance drains
+     * the PAY (its answer let in while it drains) and starts nothing new; the REFUND is handled by the next instance
+     * (or, if it was already under way, by the draining one), after the PAY's result, as the paid order it is.
+     */
+    @Test
+    void refundBehindAPaymentInFlightAtAStopWaitsForItsOutcome() {
+        String topic = PackagedGatewayIT.newCommandsTopic(1);
+        String order = PackagedGatewayIT.newOrderNo();
+        String refundNo = "rf-" + order;
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
+        Map<String, String> env = PackagedGatewayIT.withCommandsTopic(topic);
+        TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
+        TOPICS.kafka().send(topic, order, refund(order, refundNo));
+
+        try (GatewayProcess first = GatewayProcess.start("ordering-stop-first", env).awaitReady()) {
+            await("the PAY in flight").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().contains(order));
+            assertTrue(TOPICS.results().withKey(order).isEmpty(), "the REFUND waits behind the PAY");
+            first.signalTerminate();
+            await("graceful shutdown under way").atMost(Duration.ofSeconds(30))
+                    .until(() -> first.log().contains("is shutting down"));
+            assertTrue(sandbox.held().contains(order), "still waited for while draining");
+            sandbox.release(order);
+            first.awaitTerminated();
+        }
+
+        try (GatewayProcess second = GatewayProcess.start("ordering-stop-second", env).awaitReady()) {
+            await("the REFUND's result").atMost(Duration.ofSeconds(60))
+                    .until(() -> TOPICS.results().fieldsWithKey(order, "type").contains("REFUND"));
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
+        }
+        assertPaidThenRefunded(order, refundNo, "PAY_RESPONSE");
+        assertEquals(1, sandbox.payCalls(order), "paid once");
+        assertEquals(1, sandbox.calls(ScanForPaySandbox.REFUND_PATH).stream()
+                .filter(call -> order.equals(call.partnerOrderNo())).count(), "refunded once");
+    }
+
+    /**
+     * A second instance joins the group while the first holds a batch open with a PAY in flight and its REFUND
+     * behind it: the rebalance waits for that batch, the REFUND runs after the PAY, on the instance that ran the PAY,
+     * and the orders sent after the rebalance are served, each in order, by whichever instance now holds them.
+     */
+    @Test
+    void refundBehindAPaymentInFlightAtARebalanceWaitsForItsOutcome() {
+        String topic = PackagedGatewayIT.newCommandsTopic(3);
+        String order = PackagedGatewayIT.newOrderNo();
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
+        Map<String, String> env = PackagedGatewayIT.withCommandsTopic(topic);
+
+        try (GatewayProcess first = GatewayProcess.start("ordering-rebalance-first", env).awaitReady()) {
+            TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
+            TOPICS.kafka().send(topic, order, refund(order, "rf-" + order));
+            await("the PAY in flight").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().contains(order));
+
+            try (GatewayProcess second = GatewayProcess.start("ordering-rebalance-second", env).awaitReady()) {
+                // the joining member waits for the first, whose consumer is busy with the open batch
+                await("a rebalance waiting for the open batch").atMost(Duration.ofSeconds(30))
+                        .until(() -> groupState() == GroupState.PREPARING_REBALANCE);
+                assertTrue(TOPICS.results().withKey(order).isEmpty(), "the REFUND waits behind the PAY");
+                sandbox.release(order);
+                await("the rebalance done").atMost(Duration.ofSeconds(60))
+                        .until(() -> groupState() == GroupState.STABLE);
+
+                // after the rebalance: orders on every partition, each paid with a held answer, then refunded
+                List<String> later = java.util.stream.IntStream.range(0, 6)
+                        .mapToObj(i -> PackagedGatewayIT.newOrderNo()).toList();
+                for (String next : later) {
+                    TOPICS.kafka().send(topic, next, Commands.pay(next, SandboxBarcodes.HELD, 2100));
+                    TOPICS.kafka().send(topic, next, refund(next, "rf-" + next));
+                }
+                await("every later REFUND's result").atMost(Duration.ofSeconds(60)).until(() -> {
+                    later.forEach(sandbox::release);
+                    return later.stream().allMatch(next -> TOPICS.results().fieldsWithKey(next, "type")
+                            .contains("REFUND"));
+                });
+                TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
+                assertPaidThenRefunded(order, "rf-" + order, "PAY_RESPONSE");
+                for (String next : later) {
+                    assertPaidThenRefunded(next, "rf-" + next, "PAY_RESPONSE");
+                }
+                assertTrue(first.log().contains(order) && !second.log().contains(order),
+                        "the order stayed with the instance that paid it");
+            }
+        }
+    }
+
+    /**
+     * The order's results, in the order they are on the topic: the PAY's SUCCESS (learnt from {@code paySource}),
+     * then the REFUND's SUCCESS, nothing else, all on one results partition.
+     */
+    private static void assertPaidThenRefunded(String order, String refundNo, String paySource) {
+        List<Received> results = TOPICS.results().withKey(order);
+        assertEquals(1, results.stream().map(Received::partition).distinct().count(),
+                "one results partition for " + order + ": " + results);
+        List<JsonNode> inOrder = results.stream()
+                .sorted(java.util.Comparator.comparingLong(Received::offset)).map(Received::json).toList();
+        assertEquals(List.of("PAY/SUCCESS/" + paySource, "REFUND/SUCCESS/REFUND_RESPONSE"), inOrder.stream()
+                .map(result -> result.get("type").asText() + "/" + result.get("outcome").asText() + "/"
+                        + result.get("source").asText()).toList(), order + ": " + inOrder);
+        JsonNode refund = inOrder.get(1);
+        assertEquals(refundNo, refund.get("refundNo").asText(), refund.toString());
+        assertEquals(REFUND_AMOUNT, refund.get("orderAmount").asInt(), refund.toString());
+        assertEquals(2100, inOrder.get(0).get("orderAmount").asInt(), inOrder.get(0).toString());
+    }
+
+    private static String refund(String order, String refundNo) {
+        return """
+                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order,
+                refundNo, REFUND_AMOUNT);
+    }
+
+    private static GroupState groupState() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, GatewayTestStack.broker().bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeConsumerGroups(List.of(GatewayTestStack.GROUP)).all().get()
+                    .get(GatewayTestStack.GROUP).groupState();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe the gateway's consumer group", e);
+        }
+    }
+}
