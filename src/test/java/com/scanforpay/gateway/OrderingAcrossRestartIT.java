@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The commands of one order are handled in order even when the packaged gateway restarts or its partitions move
- * between instances: a REFUND queued behind a PAY still in flight is handled only once that PAY is final, and every
+ * The commands of one order are handled in order even when the packaged gateway stops, crashes or its partitions
+ * move between instances: a REFUND queued behind a PAY still in flight is handled only after that PAY, and every
  * result of the order lands, in command order, on one results partition.
  */
 class OrderingAcrossRestartIT {
@@ -67,8 +67,64 @@ class OrderingAcrossRestartIT {
         }
         assertPaidThenRefunded(order, refundNo, "PAY_RESPONSE");
         assertEquals(1, sandbox.payCalls(order), "paid once");
-        assertEquals(1, sandbox.calls(ScanForPaySandbox.REFUND_PATH).stream()
-                .filter(call -> order.equals(call.partnerOrderNo())).count(), "refunded once");
+        assertEquals(1, refundCalls(order), "refunded once");
+    }
+
+    /**
+     * Killed while the PAY is in flight, its REFUND on the topic behind it. After the restart the REFUND still comes
+     * after the PAY, but the PAY's call died with the process: the payment is settled by the resolver's query, and
+     * a refund is judged against the payment as the ledger knows it when the refund's turn comes (as for a refund
+     * sent while the customer is still confirming): REJECTED, naming the order and its state, never sent. The
+     * merchant's second try, after the payment's SUCCESS, is refunded. Nothing is paid or refunded twice.
+     */
+    @Test
+    void refundBehindAPaymentCutOffByACrashIsRefusedUntilThePaymentIsSettled() {
+        String topic = PackagedGatewayIT.newCommandsTopic(1);
+        String order = PackagedGatewayIT.newOrderNo();
+        String refundNo = "rf-" + order;
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
+        Map<String, String> env = PackagedGatewayIT.withCommandsTopic(topic);
+        TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
+        TOPICS.kafka().send(topic, order, refund(order, refundNo));
+
+        try (GatewayProcess first = GatewayProcess.start("ordering-crash-first", env).awaitReady()) {
+            await("the PAY in flight").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().contains(order));
+            assertTrue(TOPICS.results().withKey(order).isEmpty(), "the REFUND waits behind the PAY");
+            first.kill();
+        }
+        assertEquals(Map.of(), PackagedGatewayIT.committedOffsets(topic), "both commands will be delivered again");
+
+        try (GatewayProcess second = GatewayProcess.start("ordering-crash-second", env).awaitReady()) {
+            await("the payment settled").atMost(Duration.ofSeconds(90))
+                    .until(() -> TOPICS.results().fieldsWithKey(order, "type", "outcome").contains("PAY/SUCCESS"));
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
+            List<String> beforeRetry = TOPICS.results().fieldsWithKey(order, "type", "outcome", "source");
+            assertTrue(beforeRetry.contains("REFUND/REJECTED/VALIDATION"), beforeRetry.toString());
+            JsonNode refused = TOPICS.results().jsonWithKey(order).stream()
+                    .filter(result -> "REFUND".equals(result.get("type").asText())).findFirst().orElseThrow();
+            assertEquals("partnerOrderNo", refused.at("/errors/0/field").asText(), refused.toString());
+            assertTrue(refused.get("msg").asText().contains("not paid"), refused.toString());
+            assertEquals(0, refundCalls(order), "a refused refund is never sent");
+
+            TOPICS.kafka().send(topic, order, refund(order, refundNo)); // the merchant tries again
+            await("the second try's result").atMost(Duration.ofSeconds(60)).until(() -> TOPICS.results()
+                    .fieldsWithKey(order, "type", "outcome").contains("REFUND/SUCCESS"));
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
+        }
+        List<Received> results = TOPICS.results().withKey(order);
+        assertEquals(1, results.stream().map(Received::partition).distinct().count(), "one partition: " + results);
+        List<String> inOrder = results.stream().sorted(java.util.Comparator.comparingLong(Received::offset))
+                .map(Received::json).map(result -> result.get("type").asText() + "/" + result.get("outcome").asText())
+                .filter(summary -> !summary.equals("PAY/PENDING")).toList();
+        assertEquals("REFUND/SUCCESS", inOrder.get(inOrder.size() - 1), inOrder.toString());
+        assertEquals(1, inOrder.stream().filter("PAY/SUCCESS"::equals).count(), inOrder.toString());
+        assertEquals(1, sandbox.payCalls(order), "paid once: the cut-off call is queried, not repeated");
+        assertEquals(1, refundCalls(order), "refunded once");
+    }
+
+    private static long refundCalls(String order) {
+        return GatewayTestStack.sandbox().calls(ScanForPaySandbox.REFUND_PATH).stream()
+                .filter(call -> order.equals(call.partnerOrderNo())).count();
     }
 
     /**

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.localstack.LocalPostgres;
@@ -18,17 +17,13 @@ import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,7 +33,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,12 +43,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The production artifact ({@code java -jar target/quarkus-app/quarkus-run.jar}) configured only by the
- * environment variables of CONTRACT.md §1, against the real broker: start-up checks, a provider implementation
- * that is not ours, and a SIGKILL between publishing results and committing their commands.
+ * environment variables of CONTRACT.md §1, against the real broker: start-up checks, API keys, a SIGKILL between
+ * publishing results and committing their commands, and stops (SIGKILL, SIGTERM) while commands keep coming. The
+ * money scenarios against a provider that is not ours: {@link IndependentProviderIT}.
  */
 class PackagedGatewayIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final StackTopics TOPICS = new StackTopics();
@@ -141,63 +134,6 @@ class PackagedGatewayIT {
         }
     }
 
-    @Test
-    void paysThroughAProviderImplementationThatIsNotOurs() throws Exception {
-        String partnerNo = "20002";
-        String signKey = "independent-key-9d1c";
-        Process provider = new ProcessBuilder("python3", "src/test/python/independent_provider.py", "0", partnerNo,
-                signKey).redirectErrorStream(true).start();
-        List<String> providerLog = new CopyOnWriteArrayList<>();
-        int providerPort = readPortThenKeepReading(provider, providerLog);
-        String topic = newCommandsTopic(3);
-        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
-        env.put("SCANFORPAY_BASE_URL", "http://127.0.0.1:" + providerPort);
-        env.put("SCANFORPAY_PARTNER_NO", partnerNo);
-        env.put("SCANFORPAY_SIGN_KEY", signKey);
-        env.put("SCANFORPAY_TOPIC_COMMANDS", topic);
-        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"); // as in docker-compose.yml
-        try (GatewayProcess gateway = GatewayProcess.start("independent-provider", env).awaitReady()) {
-            String paid = newOrderNo();
-            String declined = newOrderNo();
-            pay(topic, paid, "284447106610060500");
-            pay(topic, declined, "284447106610060501");
-
-            JsonNode success = awaitResults(paid, 1).get(0);
-            assertEquals("SUCCESS", success.get("outcome").asText());
-            assertTrue(success.get("orderNo").asText().startsWith("PY"), success.toString());
-            assertEquals(2100, success.get("orderAmount").asInt());
-            JsonNode failed = awaitResults(declined, 1).get(0);
-            assertEquals("FAILED", failed.get("outcome").asText());
-            assertEquals(51, failed.get("code").asInt());
-            assertEquals("余额不足", failed.get("msg").asText(), "UTF-8 text verified and kept");
-
-            assertTrue(providerLog.contains("/api/offline/pay " + paid + " signed"), String.join("\n", providerLog));
-            assertTrue(providerLog.contains("/api/offline/pay " + declined + " signed"), String.join("\n", providerLog));
-
-            // JSON logs: the lines about a payment carry its order and provider request as fields
-            List<JsonNode> aboutPaid = new ArrayList<>();
-            for (String line : gateway.log().split("\n")) {
-                if (line.startsWith("{") && line.contains(paid)) {
-                    aboutPaid.add(JSON.readTree(line));
-                }
-            }
-            assertTrue(!aboutPaid.isEmpty(), gateway.log());
-            for (JsonNode line : aboutPaid) {
-                assertEquals(paid, line.path("mdc").path("partnerOrderNo").asText(), line.toString());
-            }
-            assertTrue(aboutPaid.stream().anyMatch(line -> line.path("mdc").path("reqMsgId").asText()
-                    .equals(success.get("reqMsgId").asText())), aboutPaid.toString());
-        } finally {
-            provider.destroyForcibly();
-        }
-    }
-
-    /**
-     * The gateway is killed while a batch has published most of its results but, waiting for a payment still in
-     * flight, has committed nothing. After a restart every command has its result: the batch is delivered again,
-     * the results already published are recognised from the ledger and the key store, not repeated, and the
-     * payment cut off mid-call is asked about, not paid again.
-     */
     @Test
     void killedBetweenPublishingAndCommittingLosesNoResult() {
         // one partition: the gateway's first poll then returns all of them as one batch
@@ -474,17 +410,5 @@ class PackagedGatewayIT {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read committed offsets", e);
         }
-    }
-
-    private static int readPortThenKeepReading(Process provider, List<String> log) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(provider.getInputStream(), StandardCharsets.UTF_8));
-        String first = out.readLine();
-        if (first == null || !first.startsWith("listening ")) {
-            throw new IllegalStateException("independent provider did not start: " + first);
-        }
-        Thread reader = new Thread(() -> out.lines().forEach(log::add), "independent-provider-log");
-        reader.setDaemon(true);
-        reader.start();
-        return Integer.parseInt(first.substring("listening ".length()).trim());
     }
 }
