@@ -41,17 +41,14 @@ class OrderingAcrossRestartIT {
      */
     @Test
     void refundBehindAPaymentInFlightAtAStopWaitsForItsOutcome() {
-        String topic = PackagedGatewayIT.newCommandsTopic(1);
-        String order = PackagedGatewayIT.newOrderNo();
-        String refundNo = "rf-" + order;
+        PayThenRefund commands = PayThenRefund.onOnePartition();
+        String topic = commands.topic();
+        String order = commands.order();
+        String refundNo = commands.refundNo();
+        Map<String, String> env = commands.env();
         ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
-        Map<String, String> env = PackagedGatewayIT.withCommandsTopic(topic);
-        TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
-        TOPICS.kafka().send(topic, order, refund(order, refundNo));
 
-        try (GatewayProcess first = GatewayProcess.start("ordering-stop-first", env).awaitReady()) {
-            await("the PAY in flight").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().contains(order));
-            assertTrue(TOPICS.results().withKey(order).isEmpty(), "the REFUND waits behind the PAY");
+        try (GatewayProcess first = commands.startWithThePayInFlight("ordering-stop-first")) {
             first.signalTerminate();
             await("graceful shutdown under way").atMost(Duration.ofSeconds(30))
                     .until(() -> first.log().contains("is shutting down"));
@@ -79,17 +76,14 @@ class OrderingAcrossRestartIT {
      */
     @Test
     void refundBehindAPaymentCutOffByACrashIsRefusedUntilThePaymentIsSettled() {
-        String topic = PackagedGatewayIT.newCommandsTopic(1);
-        String order = PackagedGatewayIT.newOrderNo();
-        String refundNo = "rf-" + order;
+        PayThenRefund commands = PayThenRefund.onOnePartition();
+        String topic = commands.topic();
+        String order = commands.order();
+        String refundNo = commands.refundNo();
+        Map<String, String> env = commands.env();
         ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
-        Map<String, String> env = PackagedGatewayIT.withCommandsTopic(topic);
-        TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
-        TOPICS.kafka().send(topic, order, refund(order, refundNo));
 
-        try (GatewayProcess first = GatewayProcess.start("ordering-crash-first", env).awaitReady()) {
-            await("the PAY in flight").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().contains(order));
-            assertTrue(TOPICS.results().withKey(order).isEmpty(), "the REFUND waits behind the PAY");
+        try (GatewayProcess first = commands.startWithThePayInFlight("ordering-crash-first")) {
             first.kill();
         }
         assertEquals(Map.of(), PackagedGatewayIT.committedOffsets(topic), "both commands will be delivered again");
@@ -120,6 +114,29 @@ class OrderingAcrossRestartIT {
         assertEquals(1, inOrder.stream().filter("PAY/SUCCESS"::equals).count(), inOrder.toString());
         assertEquals(1, sandbox.payCalls(order), "paid once: the cut-off call is queried, not repeated");
         assertEquals(1, refundCalls(order), "refunded once");
+    }
+
+    /** A PAY (held at the sandbox) and its REFUND behind it, on a new one-partition commands topic. */
+    private record PayThenRefund(String topic, String order, String refundNo, Map<String, String> env) {
+
+        static PayThenRefund onOnePartition() {
+            String topic = PackagedGatewayIT.newCommandsTopic(1);
+            String order = PackagedGatewayIT.newOrderNo();
+            PayThenRefund commands = new PayThenRefund(topic, order, "rf-" + order,
+                    PackagedGatewayIT.withCommandsTopic(topic));
+            TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
+            TOPICS.kafka().send(topic, order, refund(order, commands.refundNo()));
+            return commands;
+        }
+
+        /** A gateway that has sent the PAY (its answer held) and so not yet handled the REFUND. */
+        GatewayProcess startWithThePayInFlight(String name) {
+            GatewayProcess gateway = GatewayProcess.start(name, env).awaitReady();
+            await("the PAY in flight").atMost(Duration.ofSeconds(30))
+                    .until(() -> GatewayTestStack.sandbox().held().contains(order));
+            assertTrue(TOPICS.results().withKey(order).isEmpty(), "the REFUND waits behind the PAY");
+            return gateway;
+        }
     }
 
     private static long refundCalls(String order) {
