@@ -138,7 +138,7 @@ class PaymentResolutionConcurrencyTest {
         for (int i = 0; i < count; i++) {
             String order = PaymentResolutionTest.newOrderNo();
             slow.add(order);
-            pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES);
+            pay(order, SandboxBarcodes.WAITING_HELD_QUERIES);
         }
     }
 
