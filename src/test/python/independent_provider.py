@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A ScanForPay provider written from PROTOCOL.md alone, sharing no code with the gateway.
 
-    python3 independent_provider.py <port> <partnerNo> <signKey> [slowSeconds=3.5] [waitSeconds=2]
+    python3 independent_provider.py <port> <partnerNo> <signKey> [slowSeconds=15] [waitingQueries=2]
 
 Prints "listening <port>" once ready. The packaged gateway is checked against it (IndependentProviderIT):
 signatures are computed here with hashlib over the raw text of the `request` member as received, and answers
@@ -24,19 +24,23 @@ Pay scenarios, by the barcode's last two digits (any digits before them):
 |------|----------|
 | 00 | paid at once (code 1, status 1); notified twice after the answer |
 | 01 | declined: code 51, msg 余额不足 (non-ASCII); no order |
-| 02 | waiting (status 0) for waitSeconds, then paid; not notified, so the gateway's queries settle it |
-| 03 | waiting (status 0) for waitSeconds, then failed (status 2); not notified |
+| 02 | waiting (status 0), then paid; not notified, so the gateway's queries settle it |
+| 03 | waiting (status 0), then failed (status 2); not notified |
 | 04 | slow: order paid on arrival, answer sent after slowSeconds (past the gateway's response timeout) |
 | 05 | lost: the first pay gets HTTP 500 and creates nothing (queries: code 30); a re-sent pay is paid |
 | 06 | paid, but the answer (claiming a decline) is signed with a wrong key: queries tell the truth |
 | 07 | paid, but the answer (claiming a decline) names partnerNo 99999 in its header, signed with our key |
 | 08 | paid, and 1000 of it already refunded through the merchant portal (the gateway does not know) |
-| 09 | waiting for waitSeconds, then paid and notified twice (notify and query race) |
+| 09 | waiting, then paid and notified twice (notify and query race) |
+
+A waiting order (02, 03, 09) settles once `waitingQueries` queries have been answered "waiting" (status 0), not
+after a time: the gateway is then known to have queried it while it was waiting, and no timer races its queries.
 
 Refunds (`/api/common/refund`): code 30 for an order that does not exist, 40 (order not paid), 41 (refundNo
 used before), 42 (the refunds together would exceed the paid amount), each with its msg; else code 1 with
 status 1 (done), or status 0 (processing) for a refundNo starting with "processing-": such a refund is done
-here after waitSeconds, which the gateway cannot learn (ScanForPay has no refund query and no refund notify).
+here right after its answer is sent, which the gateway cannot learn (ScanForPay has no refund query and no refund
+notify).
 When the refunds reach the paid amount the order's status becomes 3 (refunded). Queries prefer `orderNo`.
 """
 import hashlib
@@ -52,8 +56,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT, PARTNER_NO, SIGN_KEY = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-SLOW_SECONDS = float(sys.argv[4]) if len(sys.argv) > 4 else 3.5
-WAIT_SECONDS = float(sys.argv[5]) if len(sys.argv) > 5 else 2.0
+SLOW_SECONDS = float(sys.argv[4]) if len(sys.argv) > 4 else 15.0
+WAITING_QUERIES = int(sys.argv[5]) if len(sys.argv) > 5 else 2
 OTHER_PARTNER_NO = "99999"
 WRONG_KEY = "not-the-partners-key"
 
@@ -165,10 +169,9 @@ def later(seconds, action):
 def notify(order_no, times):
     """Posts the signed result to the order's notifyUrl `times` times, recording each answer."""
     with LOCK:
-        order, url = dict(ORDERS[order_no]), ORDERS[order_no].get("_notifyUrl")
+        order, url = public(ORDERS[order_no]), ORDERS[order_no].get("_notifyUrl")
     if not url:
         return
-    order.pop("_notifyUrl", None)
     for _ in range(times):
         data = envelope_text(order).encode("utf-8")
         request = urllib.request.Request(url, data=data, method="POST",
@@ -216,9 +219,9 @@ class Provider(BaseHTTPRequestHandler):
         elif self.path == "/api/offline/pay":
             answer, after = self.pay(body)
         elif self.path == "/api/common/payQuery":
-            answer, after = self.query(body), None
+            answer, after = self.query(body)
         else:
-            answer, after = self.refund(body), None
+            answer, after = self.refund(body)
         line.update(code=answer.get("code") if answer else None, status=answer.get("status") if answer else None)
         scenario = body.get("barcode", "")[-2:] if self.path == "/api/offline/pay" and not problem else ""
         line["answered"] = {None: "as recorded", "04": "late", "06": "decline, wrong key",
@@ -254,57 +257,58 @@ class Provider(BaseHTTPRequestHandler):
             order = {"code": 1, "msg": "success", "orderNo": number, "partnerOrderNo": order_no,
                      "orderAmount": body["orderAmount"], "wallet": "Alipay", "status": status, "currency": "JPY",
                      "_notifyUrl": body.get("notifyUrl")}
+            if status == 0:  # settled by the queries: the final status, notified or not, and how many waited
+                order.update(_settlesTo=2 if scenario == "03" else 1, _notified=scenario == "09", _waited=0)
             if status == 1:
                 order["payTime"] = now()
             ORDERS[order_no], BY_ORDER_NO[number] = order, order_no
             if scenario == "08":
                 REFUNDS["portal-" + order_no] = {"order": order_no, "amount": 1000, "status": 1}
             answer = public(order)
-        if scenario in ("02", "03", "09"):
-            later(WAIT_SECONDS, lambda: self.settle(order_no, 1 if scenario != "03" else 2, scenario == "09"))
-            return answer, None
         return answer, (lambda: later(0.2, lambda: notify(order_no, 2))) if scenario == "00" else None
 
     @staticmethod
-    def settle(order_no, status, notified):
-        with LOCK:
-            ORDERS[order_no]["status"] = status
-            if status == 1:
-                ORDERS[order_no]["payTime"] = now()
-        if notified:
-            notify(order_no, 2)
-
-    @staticmethod
     def query(body):
+        """The answer, and what to do once it is sent."""
         with LOCK:
             # both given: the provider uses orderNo
             order_no = BY_ORDER_NO.get(body["orderNo"]) if body.get("orderNo") else body.get("partnerOrderNo")
             if order_no not in ORDERS:
-                return {"code": 30, "msg": "订单不存在"}
+                return {"code": 30, "msg": "订单不存在"}, None
             QUERIES[order_no] = QUERIES.get(order_no, 0) + 1
-            return public(ORDERS[order_no])
+            order = ORDERS[order_no]
+            answer = public(order)
+            if order["status"] == 0 and "_settlesTo" in order:
+                order["_waited"] += 1
+                if order["_waited"] >= WAITING_QUERIES:  # this was the last "waiting": the next query sees it final
+                    order["status"] = order["_settlesTo"]
+                    if order["status"] == 1:
+                        order["payTime"] = now()
+                    if order["_notified"]:
+                        return answer, lambda: later(0, lambda: notify(order_no, 2))
+            return answer, None
 
     def refund(self, body):
         order_no, refund_no, amount = body["partnerOrderNo"], body["refundNo"], body["orderAmount"]
         with LOCK:
             order = ORDERS.get(order_no)
             if order is None:
-                return {"code": 30, "msg": "订单不存在"}
+                return {"code": 30, "msg": "订单不存在"}, None
             if order["status"] not in (1, 3):
-                return {"code": 40, "msg": "订单未支付"}
+                return {"code": 40, "msg": "订单未支付"}, None
             if refund_no in REFUNDS:
-                return {"code": 41, "msg": "退款单号重复"}
+                return {"code": 41, "msg": "退款单号重复"}, None
             taken = sum(r["amount"] for r in REFUNDS.values() if r["order"] == order_no and r["status"] != 2)
             if taken + amount > order["orderAmount"]:
-                return {"code": 42, "msg": "退款金额超过可退金额"}
+                return {"code": 42, "msg": "退款金额超过可退金额"}, None
             processing = refund_no.startswith("processing-")
             REFUNDS[refund_no] = {"order": order_no, "amount": amount, "status": 0 if processing else 1}
             if taken + amount == order["orderAmount"]:
                 order["status"] = 3
-            if processing:
-                later(WAIT_SECONDS, lambda: REFUNDS[refund_no].update(status=1))
-            return {"code": 1, "msg": "success", "orderAmount": amount, "status": REFUNDS[refund_no]["status"],
-                    "currency": "JPY"}
+            answer = {"code": 1, "msg": "success", "orderAmount": amount, "status": REFUNDS[refund_no]["status"],
+                      "currency": "JPY"}
+        # answered processing, the refund is then done here: the gateway cannot learn it
+        return answer, (lambda: REFUNDS[refund_no].update(status=1)) if processing else None
 
     def answer(self, status, text):
         out = text.encode("utf-8")

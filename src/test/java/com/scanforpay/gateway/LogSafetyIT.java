@@ -27,6 +27,7 @@ class LogSafetyIT {
             SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.WAITING_THEN_FAILED, SandboxBarcodes.SLOW,
             SandboxBarcodes.HTTP_500, SandboxBarcodes.MALFORMED, SandboxBarcodes.BAD_SIGNATURE,
             SandboxBarcodes.PAID_WITH_BUYER, SandboxBarcodes.WAITING_SLOW_QUERIES, SandboxBarcodes.HELD,
+            SandboxBarcodes.WAITING_HELD_QUERIES,
             // the independent provider's barcodes (IndependentProviderIT)
             "284447106610060500", "284447106610060501", "284447106610060502", "284447106610060503",
             "284447106610060504", "284447106610060505", "284447106610060506", "284447106610060507",

@@ -10,16 +10,22 @@ import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HealthAndMetricsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String[] PAID = {"type=\"PAY\"", "outcome=\"SUCCESS\"", "source=\"PAY_RESPONSE\""};
+    /** PAY/SUCCESS from any source: the pay answer or the notification, whichever came first. */
+    private static final String[] PAID = {"type=\"PAY\"", "outcome=\"SUCCESS\""};
     private static final String[] INVALID_JSON = {"code=\"INVALID_JSON\""};
     private static final String[] PAY_ANSWERED = {"endpoint=\"pay\"", "answered=\"true\""};
 
@@ -38,6 +45,8 @@ class HealthAndMetricsTest {
 
     @TestHTTPResource("/")
     URL root;
+    @Inject
+    DataSource dataSource;
 
     @Test
     void readyNamesKafkaWhileItIsDownAndLiveStaysUp() {
@@ -75,6 +84,10 @@ class HealthAndMetricsTest {
     @Test
     void metricsCountPaymentsProviderCallsAndDeadLetters() {
         String order = "hm" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        // the application is shared with earlier classes: nothing of theirs may still settle while this one counts
+        TOPICS.awaitQuiet();
+        await("no payment of earlier tests about to be resolved").atMost(Duration.ofSeconds(60))
+                .until(() -> openPaymentsDueSoon() == 0);
         double paid = sample("scanforpay_results_total", PAID);
         double deadLettered = sample("scanforpay_commands_dead_lettered_total", INVALID_JSON);
         double payCalls = sample("scanforpay_provider_calls_seconds_count", PAY_ANSWERED);
@@ -92,11 +105,27 @@ class HealthAndMetricsTest {
         // other paths (a notification, the resolver's one re-send of an earlier test's payment) may add to these
         await("pay calls counted").atMost(Duration.ofSeconds(30))
                 .until(() -> sample("scanforpay_provider_calls_seconds_count", PAY_ANSWERED) >= payCalls + 1);
-        if ("PAY_RESPONSE".equals(TOPICS.results().jsonWithKey(order).get(0).get("source").asText())) {
-            assertTrue(sample("scanforpay_results_total", PAID) >= paid + 1, "the pay answer's SUCCESS counted");
-        }
+        await("both notifications taken").atMost(Duration.ofSeconds(30)).until(() -> GatewayTestStack.sandbox()
+                .notificationsDelivered().stream().filter(n -> order.equals(n.partnerOrderNo())).count() == 2);
+        TOPICS.awaitQuiet();
+        assertEquals(paid + 1, sample("scanforpay_results_total", PAID),
+                "one PAY/SUCCESS counted, from whichever source won the race; the repeats not counted");
         // a gauge of the ledger, refreshed every 15 s: registered from the start
         assertTrue(get("q/metrics").body().contains("scanforpay_ledger_payments{state=\"UNKNOWN\"}"));
+    }
+
+    /**
+     * Open payments the resolver will query within the test (the database is shared by the JVM; rows that ledger
+     * tests wrote directly, due in an hour, cannot settle meanwhile).
+     */
+    private long openPaymentsDueSoon() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM payments WHERE state IN "
+                        + "('PAYING', 'PENDING', 'CHECKING') AND next_check_at < now() + interval '1 minute'");
+                ResultSet row = count.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     /** The sum of the samples of {@code name} in /q/metrics whose labels include every one of {@code labels}. */

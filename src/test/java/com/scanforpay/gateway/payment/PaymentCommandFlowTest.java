@@ -45,13 +45,16 @@ class PaymentCommandFlowTest {
      * Without notifyUrl (every result comes from the pay path itself; notifications would win the race for some),
      * and timeouts long enough that a {@link SandboxBarcodes#HELD} pay answer is still awaited by the gateway when
      * the test releases it, however slow the machine: hundreds of new connections at once on a cold JVM may take
-     * longer than the stack's 1 s connect timeout, and such a pay is never sent. {@link OrderingTest} shares it.
+     * longer than the stack's 1 s connect timeout, and such a pay is never sent. The response timeout is twice the
+     * longest wait of the tests ({@link #RESULT_WAIT}): a held call cannot time out before a test has failed anyway,
+     * so only the release ends it. Not longer: the batch budget (max-poll-interval 10 min) must still fit two
+     * commands of one order, which {@link OrderingTest} (sharing this profile) relies on.
      */
     public static class HeldAnswers implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("scanforpay.notify-url", "", "scanforpay.connect-timeout", "10s",
-                    "scanforpay.response-timeout", "20s");
+                    "scanforpay.response-timeout", "60s");
         }
     }
 

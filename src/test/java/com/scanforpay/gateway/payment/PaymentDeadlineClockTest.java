@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.StackTopics;
@@ -74,10 +75,22 @@ class PaymentDeadlineClockTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !outcomes(order).isEmpty());
         Duration took = Duration.ofNanos(System.nanoTime() - sent);
+        // counted once everything is in, not at the first arrival: the sweep has since asked twice (so its first
+        // pass over the UNKNOWN payment is over, published or not), and every command is handled and read
+        long asked = queries(order);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queries(order) >= asked + 2);
+        TOPICS.awaitSettled();
         assertEquals(List.of("UNKNOWN"), outcomes(order));
+        assertEquals("PAY", TOPICS.results().jsonWithKey(order).get(0).get("type").asText());
+        assertEquals(2100, TOPICS.results().jsonWithKey(order).get(0).get("orderAmount").asInt());
         assertEquals(2, GatewayTestStack.sandbox().payCalls(order), "the one permitted re-send, before the deadline");
         assertTrue(took.compareTo(GatewayTestStack.PENDING_DEADLINE) >= 0, "UNKNOWN after " + took.toMillis()
                 + " ms, before the deadline of " + GatewayTestStack.PENDING_DEADLINE.toMillis() + " ms");
+    }
+
+    private static long queries(String order) {
+        return GatewayTestStack.sandbox().calls(ScanForPaySandbox.QUERY_PATH).stream()
+                .filter(call -> order.equals(call.partnerOrderNo())).count();
     }
 
     private static List<String> outcomes(String order) {

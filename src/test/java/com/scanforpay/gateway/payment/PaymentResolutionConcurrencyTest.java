@@ -33,9 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A slow provider query holds back no other payment, and an instance never resolves more than
- * {@code resolverBatch} payments at once. The slow payments ({@link SandboxBarcodes#WAITING_SLOW_QUERIES}) wait
- * for good and each of their queries lasts the whole response timeout, longer here than in the other tests so
- * that a payment held back behind them cannot be mistaken for one merely late. Without notifyUrl: queries, not
+ * {@code resolverBatch} payments at once. The slow payments ({@link SandboxBarcodes#WAITING_HELD_QUERIES}) wait
+ * for good and each of their queries is held by the sandbox until the test releases it; the response timeout is
+ * far longer than any test here, so no clock ends a slow query, only the release. Without notifyUrl: queries, not
  * notifications, settle the payments.
  */
 @QuarkusTest
@@ -43,8 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestProfile(PaymentResolutionConcurrencyTest.SlowQueries.class)
 class PaymentResolutionConcurrencyTest {
 
-    /** Below the sandbox's slow latency, so every slow query times out at it. */
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(4500);
+    /** Far past the tests' needs: a held query ends when the test releases it, never at the timeout. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(120);
     private static final int RESOLVER_BATCH = 5;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int AMOUNT = 2100;
@@ -74,35 +74,39 @@ class PaymentResolutionConcurrencyTest {
 
     @AfterEach
     void settleTheSlowPayments() {
-        // notified failed, they are not queried again; the queries in flight end at the response timeout
+        // notified failed, they are not queried again; the queries still held are released (answered waiting)
         for (String order : slow) {
             Notifications.post(notifyUrl.toString(), Notifications.ofTestStack().signed(order,
                     OrderResult.STATUS_FAILED, AMOUNT));
         }
-        await().atMost(WAIT).until(() -> resolver.beingResolved() == 0);
+        await().atMost(WAIT).until(() -> {
+            slow.forEach(GatewayTestStack.sandbox()::release);
+            return resolver.beingResolved() == 0;
+        });
     }
 
     /**
      * No clock: the confirmed payment is settled (by its own query) while every slow query it was paid behind is
-     * still unanswered. Held back behind them, it would be settled only after they had timed out.
+     * still held by the sandbox. Held back behind them, it could not be settled before the test releases them.
      */
     @Test
     void aPaymentTheCustomerConfirmedIsSettledWhileTheSlowQueriesAreStillUnanswered() {
         double unansweredBefore = unansweredQueries();
         paySlow(3);
-        await().atMost(WAIT).until(() -> slow.stream().allMatch(PaymentResolutionConcurrencyTest::queried));
-        // a slow query is in flight (at least the last one asked), as an exchange Camel tracks
-        assertTrue(resolver.beingResolved() >= 1, "being resolved: " + resolver.beingResolved());
-        assertTrue(camel.getInflightRepository().size("resolve-payment") >= 1, "no resolution in flight");
+        await().atMost(WAIT).until(() -> heldSlow() == slow.size());
+        // the slow queries are in flight, as exchanges Camel tracks
+        assertTrue(resolver.beingResolved() >= slow.size(), "being resolved: " + resolver.beingResolved());
+        assertTrue(camel.getInflightRepository().size("resolve-payment") >= slow.size(), "not in flight");
 
         String confirmed = PaymentResolutionTest.newOrderNo();
         pay(confirmed, SandboxBarcodes.WAITING_THEN_PAID);
         await().atMost(WAIT).until(() -> outcomes(confirmed).contains("SUCCESS/QUERY"));
 
-        assertEquals(unansweredBefore, unansweredQueries(), "settled only after a slow query had timed out: held "
-                + "back behind them");
+        assertEquals(slow.size(), heldSlow(), "settled while every slow query was still held: "
+                + GatewayTestStack.sandbox().held());
         assertEquals(slow.size(), slow.stream().mapToLong(PaymentResolutionConcurrencyTest::queries).sum(),
                 "each slow payment asked once so far: its first query still unanswered");
+        assertEquals(unansweredBefore, unansweredQueries(), "no query ended without an answer");
         TOPICS.results().awaitCaughtUp();
         assertEquals(List.of("PENDING/PAY_RESPONSE", "SUCCESS/QUERY"), outcomes(confirmed));
         assertEquals(1, GatewayTestStack.sandbox().payCalls(confirmed));
@@ -111,10 +115,10 @@ class PaymentResolutionConcurrencyTest {
     @Test
     void noMorePaymentsAreResolvedAtOnceThanTheResolverBatch() {
         paySlow(RESOLVER_BATCH + 2);
-        await().atMost(WAIT).until(() -> queriedSlow() >= RESOLVER_BATCH);
+        await().atMost(WAIT).until(() -> heldSlow() >= RESOLVER_BATCH);
 
-        // until the first slow queries time out, the places are all taken: nothing more is claimed
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+        // while their queries are held, the places are all taken: nothing more is claimed
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             long queried = queriedSlow();
             int beingResolved = resolver.beingResolved();
             int inFlight = camel.getInflightRepository().size("resolve-payment");
@@ -122,16 +126,26 @@ class PaymentResolutionConcurrencyTest {
                     "at most " + RESOLVER_BATCH + " at once, but " + queried + " slow payments queried, "
                     + beingResolved + " being resolved, " + inFlight + " in flight");
         });
-        // then the freed places are taken by the others
-        await().atMost(WAIT).until(() -> queriedSlow() == slow.size());
+        assertEquals(RESOLVER_BATCH, heldSlow(), "the batch's queries still held");
+        // released (answered waiting), the places are freed and the others are queried
+        await().atMost(WAIT).until(() -> {
+            slow.forEach(GatewayTestStack.sandbox()::release);
+            return queriedSlow() == slow.size();
+        });
     }
 
     private void paySlow(int count) {
         for (int i = 0; i < count; i++) {
             String order = PaymentResolutionTest.newOrderNo();
             slow.add(order);
-            pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES);
+            pay(order, SandboxBarcodes.WAITING_HELD_QUERIES);
         }
+    }
+
+    /** Slow payments with a query held by the sandbox, its caller still waiting. */
+    private long heldSlow() {
+        var held = GatewayTestStack.sandbox().held();
+        return slow.stream().filter(held::contains).count();
     }
 
     private long queriedSlow() {
@@ -147,7 +161,7 @@ class PaymentResolutionConcurrencyTest {
                 .filter(call -> order.equals(call.partnerOrderNo())).count();
     }
 
-    /** payQuery calls of this instance that ended without an answer (here: at the response timeout). */
+    /** payQuery calls of this instance that ended without an answer (at the response timeout). */
     private double unansweredQueries() {
         Timer calls = meters.find("scanforpay.provider.calls").tag("endpoint", "payQuery").tag("answered", "false")
                 .timer();

@@ -40,6 +40,11 @@ package com.scanforpay.gateway.sandbox;
  *     <td>the order is created and paid on arrival (queries find it paid), but the pay answer and the notification
  *     are held until the test calls {@code sandbox.release(partnerOrderNo)} (or {@code releaseAll()}):
  *     {@code sandbox.held()} names the payments in flight, so a test waits for them instead of a clock</td></tr>
+ * <tr><td>{@code 134000000000000011}</td><td>{@link #WAITING_HELD_QUERIES}</td>
+ *     <td>pay answers code 1, status 0 (waiting) at once; the order stays waiting (no notification), and every
+ *     payQuery of it is held (answered still waiting) until the test calls {@code sandbox.release(partnerOrderNo)}
+ *     (or {@code releaseAll()}); {@code sandbox.held()} names it while one of its queries is held and its caller
+ *     still waits</td></tr>
  * </table>
  *
  * <p>Refunds are checked like the provider does, whatever the gateway's ledger thinks, and their {@code refundNo}
@@ -81,6 +86,7 @@ public final class SandboxBarcodes {
     public static final String PAID_WITH_BUYER = "134000000000000008";
     public static final String WAITING_SLOW_QUERIES = "134000000000000009";
     public static final String HELD = "134000000000000010";
+    public static final String WAITING_HELD_QUERIES = "134000000000000011";
 
     /** Buyer data reported for {@link #PAID_WITH_BUYER} (already masked by the wallet, as in the provider's sample). */
     public static final String BUYER = "cd****@qq.com";
@@ -89,7 +95,7 @@ public final class SandboxBarcodes {
     /** What happens to a payment with a given barcode. */
     public enum Scenario {
         PAID, DECLINED, WAITING_THEN_PAID, WAITING_THEN_FAILED, SLOW, HTTP_500, MALFORMED, BAD_SIGNATURE,
-        PAID_WITH_BUYER, WAITING_SLOW_QUERIES, HELD;
+        PAID_WITH_BUYER, WAITING_SLOW_QUERIES, HELD, WAITING_HELD_QUERIES;
 
         public static Scenario of(String barcode) {
             if (barcode == null) {
@@ -106,6 +112,7 @@ public final class SandboxBarcodes {
                 case SandboxBarcodes.PAID_WITH_BUYER -> PAID_WITH_BUYER;
                 case SandboxBarcodes.WAITING_SLOW_QUERIES -> WAITING_SLOW_QUERIES;
                 case SandboxBarcodes.HELD -> HELD;
+                case SandboxBarcodes.WAITING_HELD_QUERIES -> WAITING_HELD_QUERIES;
                 default -> PAID;
             };
         }
@@ -127,6 +134,7 @@ public final class SandboxBarcodes {
                 "| " + PAID_WITH_BUYER + " | paid with buyer cd****@qq.com / buyerId 208xxxxxxxxxx012 |",
                 "| " + WAITING_SLOW_QUERIES + " | status 0, stays waiting; every query answered only after slowLatency |",
                 "| " + HELD + " | paid on arrival; answer and notification held until released by the test |",
+                "| " + WAITING_HELD_QUERIES + " | status 0, stays waiting; every query held until released by the test |",
                 "",
                 "| refund             | answer |",
                 "|--------------------|--------|",

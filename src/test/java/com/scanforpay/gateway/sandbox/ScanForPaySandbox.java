@@ -43,10 +43,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -107,8 +109,13 @@ public final class ScanForPaySandbox implements AutoCloseable {
     private final Map<String, String> refunds = new ConcurrentHashMap<>();
     /** partnerOrderNo of every {@link SandboxBarcodes#WAITING_SLOW_QUERIES} order: its queries answer late. */
     private final Set<String> slowQueries = ConcurrentHashMap.newKeySet();
-    /** partnerOrderNo → what is sent when a {@link SandboxBarcodes#HELD} payment is released. */
-    private final Map<String, Runnable> held = new ConcurrentHashMap<>();
+    /** partnerOrderNo of every {@link SandboxBarcodes#WAITING_HELD_QUERIES} order: its queries are held. */
+    private final Set<String> heldQueries = ConcurrentHashMap.newKeySet();
+    /** Answers held until the test releases them (a HELD pay answer, a held query), each by a number of its own. */
+    private final Map<Long, HeldAnswer> held = new ConcurrentHashMap<>();
+    private final AtomicLong heldSequence = new AtomicLong();
+    /** Delivery chains not yet ended, and waiting payments not yet resolved: notifications still to come. */
+    private final AtomicInteger notificationsUnderway = new AtomicInteger();
     private final Object refundLock = new Object();
     private final List<SandboxCall> calls = new ArrayList<>();
     private final List<SandboxNotification> delivered = new ArrayList<>();
@@ -214,24 +221,41 @@ public final class ScanForPaySandbox implements AutoCloseable {
     }
 
     /**
-     * The {@link SandboxBarcodes#HELD} payments whose answer is held and whose caller still waits for it: payments
-     * demonstrably in flight.
+     * The payments with an answer held whose caller still waits for it: a {@link SandboxBarcodes#HELD} pay answer
+     * or a {@link SandboxBarcodes#WAITING_HELD_QUERIES} query. Payments demonstrably in flight.
      */
     public Set<String> held() {
-        return Set.copyOf(held.keySet());
+        return held.values().stream().map(HeldAnswer::partnerOrderNo).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Sends the held answer (and then the notification) of this payment, if it is held. */
+    /** Sends every held answer of this payment (and, for a HELD pay answer, then the notification). */
     public void release(String partnerOrderNo) {
-        Runnable answer = held.remove(partnerOrderNo);
+        held.forEach((id, answer) -> {
+            if (answer.partnerOrderNo().equals(partnerOrderNo)) {
+                send(id);
+            }
+        });
+    }
+
+    /** Releases every held answer. */
+    public void releaseAll() {
+        held.keySet().forEach(this::send);
+    }
+
+    private void send(long heldId) {
+        HeldAnswer answer = held.remove(heldId);
         if (answer != null) {
-            vertx.runOnContext(ignored -> answer.run());
+            vertx.runOnContext(ignored -> answer.send().run());
         }
     }
 
-    /** Releases every held payment. */
-    public void releaseAll() {
-        held().forEach(this::release);
+    /**
+     * Notifications the sandbox still has to deliver or retry, counting the waiting payments it will notify when
+     * they resolve. At 0 it posts nothing more until the next payment: a test counting notify callbacks waits for
+     * it, so that a late notification of an earlier test (the sandbox is shared by the JVM) cannot land in between.
+     */
+    public int notificationsUnderway() {
+        return notificationsUnderway.get();
     }
 
     /**
@@ -244,6 +268,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
         partnerOrderNoByOrderNo.clear();
         refunds.clear();
         slowQueries.clear();
+        heldQueries.clear();
         releaseAll();
         synchronized (calls) {
             calls.clear();
@@ -320,16 +345,23 @@ public final class ScanForPaySandbox implements AutoCloseable {
     }
 
     private void hold(HttpServerResponse response, Reply reply) {
-        String partnerOrderNo = reply.heldAs();
+        long id = heldSequence.incrementAndGet();
         // a caller that gave up (its response timeout) no longer has a payment in flight
-        response.closeHandler(closed -> held.remove(partnerOrderNo));
-        held.put(partnerOrderNo, () -> {
+        response.closeHandler(closed -> held.remove(id));
+        held.put(id, new HeldAnswer(reply.heldAs(), () -> {
             if (!response.closed() && !response.ended()) {
                 response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, reply.contentType())
                         .end(reply.body());
             }
             reply.afterRelease().run();
-        });
+        }));
+        if (response.closed()) {
+            held.remove(id); // closed before the handler was set
+        }
+    }
+
+    /** A held answer of {@code partnerOrderNo}; {@code send} answers the caller (and does what follows). */
+    private record HeldAnswer(String partnerOrderNo, Runnable send) {
     }
 
     /** Runs {@code action} on the event loop after {@code delay}; a timer, never a sleeping thread. */
@@ -454,7 +486,8 @@ public final class ScanForPaySandbox implements AutoCloseable {
         boolean withBuyer = scenario == Scenario.PAID_WITH_BUYER;
         int status = switch (scenario) {
             case DECLINED -> SandboxOrder.FAILED;
-            case WAITING_THEN_PAID, WAITING_THEN_FAILED, WAITING_SLOW_QUERIES -> SandboxOrder.WAITING;
+            case WAITING_THEN_PAID, WAITING_THEN_FAILED, WAITING_SLOW_QUERIES, WAITING_HELD_QUERIES ->
+                    SandboxOrder.WAITING;
             default -> SandboxOrder.PAID;
         };
         SandboxOrder order = new SandboxOrder(partnerOrderNo, nextOrderNo(), body.storeNo(), body.orderAmount(),
@@ -473,10 +506,20 @@ public final class ScanForPaySandbox implements AutoCloseable {
             case WAITING_THEN_PAID:
             case WAITING_THEN_FAILED:
                 int finalStatus = scenario == Scenario.WAITING_THEN_PAID ? SandboxOrder.PAID : SandboxOrder.FAILED;
-                later(settings.waitingResolvesAfter(), () -> resolve(order, finalStatus, gen));
+                notificationsUnderway.incrementAndGet(); // resolving, it will be notified
+                later(settings.waitingResolvesAfter(), () -> {
+                    try {
+                        resolve(order, finalStatus, gen);
+                    } finally {
+                        notificationsUnderway.decrementAndGet();
+                    }
+                });
                 return signed(reqMsgId, result(order));
             case WAITING_SLOW_QUERIES:
                 slowQueries.add(partnerOrderNo);
+                return signed(reqMsgId, result(order));
+            case WAITING_HELD_QUERIES:
+                heldQueries.add(partnerOrderNo);
                 return signed(reqMsgId, result(order));
             case SLOW:
                 notifyResult(order, gen);
@@ -604,6 +647,10 @@ public final class ScanForPaySandbox implements AutoCloseable {
         if (order == null) {
             return signed(reqMsgId, failure(CODE_ORDER_NOT_FOUND, MSG_ORDER_NOT_FOUND));
         }
+        if (heldQueries.contains(order.partnerOrderNo())) {
+            return signed(reqMsgId, result(order)).heldUntilReleased(order.partnerOrderNo(), () -> {
+            });
+        }
         return signed(reqMsgId, result(order),
                 slowQueries.contains(order.partnerOrderNo()) ? settings.slowLatency() : settings.latency());
     }
@@ -682,6 +729,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
         if (order.notifyUrl() == null || order.notifyUrl().isBlank() || settings.notifyRepeats() <= 0) {
             return;
         }
+        notificationsUnderway.incrementAndGet(); // until the chain below ends: delivered, given up or dropped
         deliver(order, 1, gen);
     }
 
@@ -693,6 +741,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
 
     private void attempt(SandboxOrder order, int repeat, int attempt, String body, long gen) {
         if (closed.get() || gen != generation.get()) {
+            notificationsUnderway.decrementAndGet(); // dropped
             return;
         }
         post(order.notifyUrl(), body).onComplete(answer -> {
@@ -706,11 +755,9 @@ public final class ScanForPaySandbox implements AutoCloseable {
                 LOG.debugf("sandbox notification %d of %s delivered (attempt %d)", (Object) repeat, order.partnerOrderNo(),
                         attempt);
                 if (repeat < settings.notifyRepeats()) {
-                    later(settings.notifyRetryInterval(), () -> {
-                        if (gen == generation.get()) {
-                            deliver(order, repeat + 1, gen);
-                        }
-                    });
+                    later(settings.notifyRetryInterval(), () -> deliver(order, repeat + 1, gen));
+                } else {
+                    notificationsUnderway.decrementAndGet(); // every repeat delivered
                 }
             } else if (attempt < settings.notifyMaxAttempts()) {
                 LOG.debugf("sandbox notification of %s not accepted (attempt %d): %s", order.partnerOrderNo(),
@@ -718,6 +765,7 @@ public final class ScanForPaySandbox implements AutoCloseable {
                 later(settings.notifyRetryInterval(), () -> attempt(order, repeat, attempt + 1, body, gen));
             } else {
                 LOG.infof("sandbox gives up notifying %s after %d attempts", order.partnerOrderNo(), attempt);
+                notificationsUnderway.decrementAndGet();
             }
         });
     }

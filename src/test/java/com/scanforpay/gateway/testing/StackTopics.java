@@ -58,6 +58,17 @@ public final class StackTopics implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
+     * {@link #awaitSettled()}, and the shared sandbox has no notification left to deliver or retry: nothing of
+     * earlier tests (the sandbox serves every class of the JVM) reaches the notify endpoint while a test counts.
+     */
+    public void awaitQuiet() {
+        awaitSettled();
+        org.awaitility.Awaitility.await("the sandbox's notifications delivered")
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> GatewayTestStack.sandbox().notificationsUnderway() == 0);
+    }
+
+    /**
      * The one result under {@code key}, read after {@link #awaitSettled()}: fails if there is none or more than one.
      */
     public com.fasterxml.jackson.databind.JsonNode onlyResult(String key) {
