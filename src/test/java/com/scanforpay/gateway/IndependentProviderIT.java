@@ -330,13 +330,25 @@ class IndependentProviderIT {
         String order = paidOrder(PAID);
         String orderNo = providerState(order).path("order").path("orderNo").asText();
         String unknown = newOrderNo();
+        String another = newOrderNo();
         send(order, """
                 {"type":"QUERY","partnerOrderNo":"%s","orderNo":"%s"}""".formatted(order, orderNo));
         send(unknown, """
                 {"type":"QUERY","partnerOrderNo":"%s"}""".formatted(unknown));
+        // names another order by partnerOrderNo than by orderNo: the provider answers about the orderNo's order,
+        // which is not the order this result would be keyed and read as
+        send(another, """
+                {"type":"QUERY","partnerOrderNo":"%s","orderNo":"%s"}""".formatted(another, orderNo));
         awaitOutcome(order, "QUERY", "SUCCESS");
         awaitOutcome(unknown, "QUERY", "NOT_FOUND");
+        awaitOutcome(another, "QUERY", "UNKNOWN");
         settle();
+
+        JsonNode mismatch = onlyResult(another);
+        assertResult(mismatch, "QUERY", "UNKNOWN", "QUERY");
+        assertTrue(mismatch.path("status").isMissingNode() && mismatch.path("orderAmount").isMissingNode(),
+                "nothing of the other order's answer: " + mismatch);
+        assertTrue(mismatch.path("msg").asText().contains("another order"), mismatch.toString());
 
         JsonNode query = results(order).stream().filter(r -> "QUERY".equals(r.path("type").asText())).findFirst()
                 .orElseThrow();
