@@ -41,7 +41,8 @@ class OrderingAcrossRestartIT {
      */
     @Test
     void refundBehindAPaymentInFlightAtAStopWaitsForItsOutcome() {
-        PayThenRefund commands = PayThenRefund.onOnePartition();
+        // the held answer is released by the test, never timed out
+        PayThenRefund commands = PayThenRefund.onOnePartition("120s");
         String topic = commands.topic();
         String order = commands.order();
         String refundNo = commands.refundNo();
@@ -76,7 +77,9 @@ class OrderingAcrossRestartIT {
      */
     @Test
     void refundBehindAPaymentCutOffByACrashIsRefusedUntilThePaymentIsSettled() {
-        PayThenRefund commands = PayThenRefund.onOnePartition();
+        PayThenRefund commands = PayThenRefund.onOnePartition("60s");
+        // the resolver asks about the cut-off PAY only after the response timeout (60 s after it was sent); the
+        // restarted instance takes the redelivered REFUND well before that (session timeout 10 s + start-up)
         String topic = commands.topic();
         String order = commands.order();
         String refundNo = commands.refundNo();
@@ -119,11 +122,13 @@ class OrderingAcrossRestartIT {
     /** A PAY (held at the sandbox) and its REFUND behind it, on a new one-partition commands topic. */
     private record PayThenRefund(String topic, String order, String refundNo, Map<String, String> env) {
 
-        static PayThenRefund onOnePartition() {
+        /** {@code responseTimeout}: how long the gateway waits for the held answer before it asks instead. */
+        static PayThenRefund onOnePartition(String responseTimeout) {
             String topic = PackagedGatewayIT.newCommandsTopic(1);
             String order = PackagedGatewayIT.newOrderNo();
-            PayThenRefund commands = new PayThenRefund(topic, order, "rf-" + order,
-                    PackagedGatewayIT.withCommandsTopic(topic));
+            Map<String, String> env = new java.util.HashMap<>(PackagedGatewayIT.withCommandsTopic(topic));
+            env.put("SCANFORPAY_RESPONSE_TIMEOUT", responseTimeout);
+            PayThenRefund commands = new PayThenRefund(topic, order, "rf-" + order, env);
             TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
             TOPICS.kafka().send(topic, order, refund(order, commands.refundNo()));
             return commands;
@@ -154,7 +159,9 @@ class OrderingAcrossRestartIT {
         String topic = PackagedGatewayIT.newCommandsTopic(3);
         String order = PackagedGatewayIT.newOrderNo();
         ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
-        Map<String, String> env = PackagedGatewayIT.withCommandsTopic(topic);
+        Map<String, String> env = new java.util.HashMap<>(PackagedGatewayIT.withCommandsTopic(topic));
+        // the held answer is released by the test (after the second instance has started): never timed out
+        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "120s");
 
         try (GatewayProcess first = GatewayProcess.start("ordering-rebalance-first", env).awaitReady()) {
             TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));

@@ -201,7 +201,9 @@ class PackagedGatewayIT {
         Map<String, String> barcodeOf = new LinkedHashMap<>();
         IntStream.range(0, 240).forEach(i -> barcodeOf.put(newOrderNo(), barcodes.get(i % barcodes.size())));
         List<String> orders = List.copyOf(barcodeOf.keySet());
-        List<String> sentBeforeStop = orders.subList(0, 160);
+        List<String> sentBeforeStop = orders.subList(0, 150);
+        // sent once held payments are no longer let through: two of them HELD, so some are surely in flight
+        List<String> sentLastBeforeStop = orders.subList(150, 160);
         List<String> sentWhileStopped = orders.subList(160, 200);
         List<String> sentAfterRestart = orders.subList(200, 240);
         Map<String, String> env = withCommandsTopic(topic);
@@ -221,9 +223,10 @@ class PackagedGatewayIT {
                                 .count() >= 60;
                     });
             // ...then no more: the batches holding them stay open
-            inFlightAtStop = await("payments in flight").atMost(Duration.ofSeconds(30))
-                    .until(() -> heldOf(orders), held -> !held.isEmpty());
             join(producer);
+            sentLastBeforeStop.forEach(order -> pay(topic, order, barcodeOf.get(order)));
+            inFlightAtStop = await("payments in flight").atMost(Duration.ofSeconds(30))
+                    .until(() -> heldOf(orders), held -> held.stream().anyMatch(sentLastBeforeStop::contains));
             if (kill) {
                 first.kill();
                 await("their calls died with the process").atMost(Duration.ofSeconds(10))

@@ -250,6 +250,11 @@ public class PaymentCommandRoute extends RouteBuilder {
         if (!move.moved()) {
             log.warn("REFUND {} had already moved on; its answer {} is published as received", command.refundNo(),
                     result.outcome());
+        } else if (state == RefundState.UNKNOWN) {
+            // no refund query exists: only an operator can find out whether the money went back
+            meters.counter("scanforpay.refunds.unknown").increment();
+            log.error("ALERT: refund {} of order {} ({}) got no conclusive answer from ScanForPay ({}); check it with "
+                    + "ScanForPay", command.refundNo(), command.partnerOrderNo(), command.orderAmount(), result.msg());
         }
         exchange.getMessage().setBody(result);
         if (move.paymentRefunded() != null) {

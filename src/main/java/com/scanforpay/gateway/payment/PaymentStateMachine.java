@@ -253,9 +253,11 @@ public final class PaymentStateMachine {
             }
         }
         if (reply instanceof ProviderReply.Refund refund) {
-            // a refund answer names no order: the refunded amount is all that ties it to the refund asked for
+            // a refund answer names no order: the refunded amount of a refund "done" is all that ties it to the
+            // refund asked for (a processing or failed refund's amount is not relied on)
             RefundResult body = refund.body();
-            if (body.isSuccess() && body.orderAmount() != null && amount != null && !body.orderAmount().equals(amount)) {
+            if (body.isSuccess() && Integer.valueOf(RefundResult.STATUS_DONE).equals(body.status())
+                    && body.orderAmount() != null && amount != null && !body.orderAmount().equals(amount)) {
                 return mismatch("refund answer has amount " + body.orderAmount() + ", not " + amount, reply);
             }
         }

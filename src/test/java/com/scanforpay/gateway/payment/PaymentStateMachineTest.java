@@ -278,12 +278,17 @@ class PaymentStateMachineTest {
     }
 
     @Test
-    void aRefundAnswerForAnotherAmountIsNotBelieved() {
+    void aRefundDoneForAnotherAmountIsNotBelieved() {
         ProviderReply done = new ProviderReply.Refund(new RefundResult(1, "success", 600, 1, "JPY"), REQ_MSG_ID);
         assertSame(done, PaymentStateMachine.aboutThisPayment(done, null, null, 600));
         assertMismatch(PaymentStateMachine.aboutThisPayment(done, null, null, 700), "refund answer has amount 600, not 700");
         ProviderReply refused = new ProviderReply.Refund(new RefundResult(42, "exceeds", null, null, null), REQ_MSG_ID);
         assertSame(refused, PaymentStateMachine.aboutThisPayment(refused, null, null, 700));
+        // only a refund "done" is tied to the request by its amount: processing and failed answers may carry another
+        ProviderReply processing = new ProviderReply.Refund(new RefundResult(1, "success", 0, 0, "JPY"), REQ_MSG_ID);
+        assertSame(processing, PaymentStateMachine.aboutThisPayment(processing, null, null, 700));
+        ProviderReply failed = new ProviderReply.Refund(new RefundResult(1, "success", 0, 2, "JPY"), REQ_MSG_ID);
+        assertSame(failed, PaymentStateMachine.aboutThisPayment(failed, null, null, 700));
     }
 
     private static void assertMismatch(ProviderReply reply, String reason) {
