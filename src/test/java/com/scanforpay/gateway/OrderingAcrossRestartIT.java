@@ -42,7 +42,7 @@ class OrderingAcrossRestartIT {
     @Test
     void refundBehindAPaymentInFlightAtAStopWaitsForItsOutcome() {
         // the held answer is released by the test, never timed out
-        PayThenRefund commands = PayThenRefund.onOnePartition("120s");
+        PayThenRefund commands = PayThenRefund.onPartitions(1, "120s");
         String topic = commands.topic();
         String order = commands.order();
         String refundNo = commands.refundNo();
@@ -77,7 +77,7 @@ class OrderingAcrossRestartIT {
      */
     @Test
     void refundBehindAPaymentCutOffByACrashIsRefusedUntilThePaymentIsSettled() {
-        PayThenRefund commands = PayThenRefund.onOnePartition("60s");
+        PayThenRefund commands = PayThenRefund.onPartitions(1, "60s");
         // the resolver asks about the cut-off PAY only after the response timeout (60 s after it was sent); the
         // restarted instance takes the redelivered REFUND well before that (session timeout 10 s + start-up)
         String topic = commands.topic();
@@ -119,12 +119,15 @@ class OrderingAcrossRestartIT {
         assertEquals(1, refundCalls(order), "refunded once");
     }
 
-    /** A PAY (held at the sandbox) and its REFUND behind it, on a new one-partition commands topic. */
+    /**
+     * A PAY (held at the sandbox) and its REFUND behind it, on a new commands topic, sent before any gateway starts:
+     * the first instance fetches both in its first batch.
+     */
     private record PayThenRefund(String topic, String order, String refundNo, Map<String, String> env) {
 
         /** {@code responseTimeout}: how long the gateway waits for the held answer before it asks instead. */
-        static PayThenRefund onOnePartition(String responseTimeout) {
-            String topic = PackagedGatewayIT.newCommandsTopic(1);
+        static PayThenRefund onPartitions(int partitions, String responseTimeout) {
+            String topic = PackagedGatewayIT.newCommandsTopic(partitions);
             String order = PackagedGatewayIT.newOrderNo();
             Map<String, String> env = new java.util.HashMap<>(PackagedGatewayIT.withCommandsTopic(topic));
             env.put("SCANFORPAY_RESPONSE_TIMEOUT", responseTimeout);
@@ -156,18 +159,14 @@ class OrderingAcrossRestartIT {
      */
     @Test
     void refundBehindAPaymentInFlightAtARebalanceWaitsForItsOutcome() {
-        String topic = PackagedGatewayIT.newCommandsTopic(3);
-        String order = PackagedGatewayIT.newOrderNo();
-        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
-        Map<String, String> env = new java.util.HashMap<>(PackagedGatewayIT.withCommandsTopic(topic));
         // the held answer is released by the test (after the second instance has started): never timed out
-        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "120s");
+        PayThenRefund commands = PayThenRefund.onPartitions(3, "120s");
+        String topic = commands.topic();
+        String order = commands.order();
+        Map<String, String> env = commands.env();
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
 
-        // both on the topic before the first instance starts: its first batch holds the PAY and the REFUND
-        TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
-        TOPICS.kafka().send(topic, order, refund(order, "rf-" + order));
-        try (GatewayProcess first = GatewayProcess.start("ordering-rebalance-first", env).awaitReady()) {
-            await("the PAY in flight").atMost(Duration.ofSeconds(30)).until(() -> sandbox.held().contains(order));
+        try (GatewayProcess first = commands.startWithThePayInFlight("ordering-rebalance-first")) {
 
             try (GatewayProcess second = GatewayProcess.start("ordering-rebalance-second", env).awaitReady()) {
                 // the joining member waits for the first, whose consumer is busy with the open batch
@@ -191,7 +190,7 @@ class OrderingAcrossRestartIT {
                             .contains("REFUND"));
                 });
                 TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
-                assertPaidThenRefunded(order, "rf-" + order, "PAY_RESPONSE");
+                assertPaidThenRefunded(order, commands.refundNo(), "PAY_RESPONSE");
                 for (String next : later) {
                     assertPaidThenRefunded(next, "rf-" + next, "PAY_RESPONSE");
                 }
