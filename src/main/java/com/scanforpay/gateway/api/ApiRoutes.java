@@ -52,7 +52,9 @@ public class ApiRoutes extends RouteBuilder {
 
     private void notifyWaiters(Exchange exchange) {
         byte[] value = exchange.getMessage().getBody(byte[].class);
-        if (value == null) {
+        // most results have nobody waiting on this instance (Kafka commands, or the result was produced here and
+        // answered its waiter directly): not parsed
+        if (value == null || waiters.isEmpty()) {
             return;
         }
         try {

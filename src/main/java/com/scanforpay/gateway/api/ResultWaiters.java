@@ -107,6 +107,11 @@ public class ResultWaiters {
         }
     }
 
+    /** Whether no request is waiting now. */
+    public boolean isEmpty() {
+        return waiting.isEmpty();
+    }
+
     /** How many requests are waiting now. */
     public int size() {
         return waiting.values().stream().mapToInt(Set::size).sum();

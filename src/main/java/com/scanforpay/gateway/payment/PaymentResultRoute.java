@@ -1,19 +1,23 @@
 package com.scanforpay.gateway.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.scanforpay.gateway.api.ResultWaiters;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.logging.PaymentLogContext;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
@@ -59,6 +63,10 @@ public class PaymentResultRoute extends RouteBuilder {
     MeterRegistry meters;
     @Inject
     ProducerTemplate sender;
+    @Inject
+    ResultWaiters waiters;
+
+    private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
 
     @Override
     public void configure() {
@@ -171,11 +179,17 @@ public class PaymentResultRoute extends RouteBuilder {
         log.debug("Result {} was already published", key);
     }
 
-    /** Results acknowledged by Kafka, by type, outcome and the path that learnt them. */
+    /**
+     * Results acknowledged by Kafka, by type, outcome and the path that learnt them; and the API's waiters for it on
+     * this instance are answered.
+     */
     private void countPublished(Exchange exchange) {
         PaymentResult result = exchange.getProperty(PUBLISHED, PaymentResult.class);
-        meters.counter("scanforpay.results", "type", result.type().name(), "outcome", result.outcome().name(),
-                "source", result.source().name()).increment();
+        publishedCounters.computeIfAbsent(result.type() + "/" + result.outcome() + "/" + result.source(),
+                key -> meters.counter("scanforpay.results", "type", result.type().name(), "outcome",
+                        result.outcome().name(), "source", result.source().name())).increment();
+        // a till waiting on this instance's API gets it now, not after a round trip through the results topic
+        waiters.onResult(result);
     }
 
     private void serialise(Exchange exchange) throws Exception {
