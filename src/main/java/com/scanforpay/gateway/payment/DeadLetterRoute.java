@@ -50,7 +50,7 @@ public class DeadLetterRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the payment flow's policy (CommandBatchDispatcher decides what an outage is)
+        // the payment flow's policy (CommandDispatcher decides what an outage is)
         PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
         // the dispatcher logs each failure once (an outage once per batch): no stack trace per command from Camel
         errorHandler(defaultErrorHandler().logExhausted(false));
@@ -64,7 +64,7 @@ public class DeadLetterRoute extends RouteBuilder {
         from(FAILED).routeId("command-failed")
                 .to(DEAD_LETTER)
                 .process(exchange -> exchange.getMessage().setBody(proof.afterFailure(
-                        exchange.getProperty(CommandBatchDispatcher.COMMAND, PaymentCommand.class),
+                        exchange.getProperty(CommandDispatcher.COMMAND, PaymentCommand.class),
                         DeadLetters.rejection(exchange).message()).orElse(null)))
                 .filter(body().isNotNull())
                     .to(PaymentResultRoute.PUBLISH);

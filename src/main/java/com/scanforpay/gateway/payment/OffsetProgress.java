@@ -1,91 +1,178 @@
 package com.scanforpay.gateway.payment;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How far each partition of the commands topic is done (plain Java, used on the consumer thread only). After a
- * batch, each partition is committed up to its first record that is not done (held back by an outage, or waiting
- * behind its order's limit), and rewound to that record, so it is delivered again in order; the records after it
- * are delivered again too, never skipped.
+ * Which polled records of each partition of the commands topic are done. Records run concurrently and finish in any
+ * order; a partition is committed only up to its first record that is not done, so a crash, a rebalance or an
+ * outage delivers again exactly the records without an acknowledged result (and those behind them), in order.
  *
- * <p>Why records must be dropped after a rewind: camel-kafka hands a batch over one poll late, so when a batch
- * rewinds a partition, records of that partition fetched before the rewind still arrive, after it. They are dropped
- * here: they come again, fetched anew from the rewound record (or, after a rebalance, from the partition's committed
- * offset). Which is which is told by the number of the fetch that brought a record ({@link FetchNumbering}), not by
- * its offset, so neither a rebalance nor records deleted meanwhile can make this drop a record fetched after the
- * rewind, or keep one fetched before it.
+ * <p>Tracking (which records, in which order) belongs to the consumer thread; a record's {@link Fate} is set by
+ * whichever thread finishes it.
  */
 final class OffsetProgress {
 
-    /** One record's place, and the number of the fetch that brought it. */
-    record Position(TopicPartition partition, long offset, long fetch) {
+    /** What became of one polled record. */
+    enum Fate {
+        /** Started, not finished. */
+        RUNNING,
+        /** Processed, or dead-lettered: its offset may be committed. */
+        DONE,
+        /** Held back (an outage, or the gateway stopping): delivered again. */
+        HELD
     }
 
-    /** What a finished batch commits (next offset per partition) and where it rewinds (first record not done). */
-    record Settlement(Map<TopicPartition, Long> commit, Map<TopicPartition, Long> rewind) {
+    /** One polled record's place and fate. */
+    final class Tracked {
+        final TopicPartition partition;
+        final long offset;
+        private volatile Fate fate = Fate.RUNNING;
+
+        private Tracked(TopicPartition partition, long offset) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        Fate fate() {
+            return fate;
+        }
+
+        /** Sets the fate of a running record once; later calls are ignored. */
+        void finish(Fate outcome) {
+            synchronized (OffsetProgress.this) {
+                if (fate != Fate.RUNNING || outcome == Fate.RUNNING) {
+                    return;
+                }
+                fate = outcome;
+                running.decrementAndGet();
+                OffsetProgress.this.notifyAll();
+            }
+        }
     }
 
-    /** Per rewound partition: the latest fetch when it was rewound; records of fetches up to it come again. */
-    private final Map<TopicPartition, Long> rewoundAtFetch = new HashMap<>();
+    private final Map<TopicPartition, ArrayDeque<Tracked>> open = new HashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private int size;
+
+    /** Tracks a polled record, running; records of a partition are tracked in offset order. */
+    Tracked track(TopicPartition partition, long offset) {
+        Tracked tracked = new Tracked(partition, offset);
+        running.incrementAndGet();
+        open.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(tracked);
+        size++;
+        return tracked;
+    }
+
+    /** Records running now, in every partition. */
+    int running() {
+        return running.get();
+    }
+
+    /** Records tracked (running, or finished and not yet committed). */
+    int size() {
+        return size;
+    }
 
     /**
-     * The records of a new batch that are to run, in their order: those of a partition this consumer no longer
-     * holds (its new owner starts from the committed offset), and those of a rewound partition that were fetched
-     * before the rewind, are left out.
+     * For each partition whose first records are done: the offset to commit (after the last of them), and those
+     * records are forgotten. A record not done stops its partition's prefix, however many after it are done.
      */
-    <R> List<R> current(List<R> records, Function<R, Position> position, Set<TopicPartition> assigned) {
-        List<R> current = new ArrayList<>(records.size());
-        for (R record : records) {
-            Position at = position.apply(record);
-            if (!assigned.contains(at.partition())) {
+    Map<TopicPartition, Long> takeCommittable() {
+        return takeCommittable(open.keySet());
+    }
+
+    /** {@link #takeCommittable()} for {@code partitions} only. */
+    Map<TopicPartition, Long> takeCommittable(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> commit = new LinkedHashMap<>();
+        for (TopicPartition partition : partitions) {
+            ArrayDeque<Tracked> records = open.get(partition);
+            while (records != null && !records.isEmpty() && records.peekFirst().fate() == Fate.DONE) {
+                commit.put(partition, records.pollFirst().offset + 1);
+                size--;
+            }
+        }
+        return commit;
+    }
+
+    /**
+     * Forgets everything tracked, to be delivered again: per partition, the first record not done (where it is to
+     * be rewound); records done behind it come again with it. Call when nothing runs.
+     */
+    Rewind rewind() {
+        Map<TopicPartition, Long> to = new LinkedHashMap<>();
+        int notDone = 0;
+        for (Map.Entry<TopicPartition, ArrayDeque<Tracked>> partition : open.entrySet()) {
+            for (Tracked record : partition.getValue()) {
+                if (record.fate() != Fate.DONE) {
+                    to.putIfAbsent(partition.getKey(), record.offset);
+                    notDone++;
+                }
+            }
+        }
+        forget(List.copyOf(open.keySet()));
+        return new Rewind(to, notDone);
+    }
+
+    /** Where each partition is rewound to, and how many records were not done. */
+    record Rewind(Map<TopicPartition, Long> to, int notDone) {
+    }
+
+    /** Forgets {@code partitions} (taken away by a rebalance): their records are the new owner's. */
+    void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            ArrayDeque<Tracked> records = open.remove(partition);
+            if (records == null) {
                 continue;
             }
-            Long rewoundAt = rewoundAtFetch.get(at.partition());
-            if (rewoundAt != null && at.fetch() <= rewoundAt) {
-                continue; // fetched before the rewind: it comes again
-            }
-            if (rewoundAt != null) {
-                rewoundAtFetch.remove(at.partition()); // the first record fetched after the rewind
-            }
-            current.add(record);
-        }
-        return current;
-    }
-
-    /**
-     * Settles a batch: {@code records} in their order, {@code done} says which are done (processed, or
-     * dead-lettered).
-     */
-    <R> Settlement settle(List<R> records, Function<R, Position> position, Predicate<R> done) {
-        Map<TopicPartition, Long> commit = new LinkedHashMap<>();
-        Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
-        for (R record : records) {
-            Position at = position.apply(record);
-            if (rewind.containsKey(at.partition())) {
-                continue; // behind a record that is not done: delivered again with it
-            }
-            if (done.test(record)) {
-                commit.put(at.partition(), at.offset() + 1);
-            } else {
-                rewind.put(at.partition(), at.offset());
+            size -= records.size();
+            for (Iterator<Tracked> it = records.iterator(); it.hasNext(); ) {
+                // a record still running finishes on its own; it is no longer counted here
+                Tracked record = it.next();
+                synchronized (this) {
+                    if (record.fate == Fate.RUNNING) {
+                        record.fate = Fate.HELD;
+                        running.decrementAndGet();
+                    }
+                }
             }
         }
-        return new Settlement(commit, rewind);
     }
 
-    /**
-     * Remembers that {@code partition} was rewound when {@code latestFetch} was the latest fetch, so that
-     * {@link #current} drops what was fetched until then.
-     */
-    void rewound(TopicPartition partition, long latestFetch) {
-        rewoundAtFetch.put(partition, latestFetch);
+    /** Whether a record of {@code partitions} is running. */
+    boolean anyRunning(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            ArrayDeque<Tracked> records = open.get(partition);
+            if (records != null) {
+                for (Tracked record : records) {
+                    if (record.fate() == Fate.RUNNING) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Waits until no record of {@code partitions} runs, or until {@code deadline} (nanoTime); true if none runs. */
+    boolean awaitNoneRunning(Collection<TopicPartition> partitions, long deadline) throws InterruptedException {
+        synchronized (this) {
+            while (anyRunning(partitions)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
+        }
     }
 }

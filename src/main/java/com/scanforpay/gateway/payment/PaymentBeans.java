@@ -23,7 +23,6 @@ public class PaymentBeans {
 
     private static final Logger LOG = Logger.getLogger(PaymentBeans.class);
 
-    public static final String OFFSET_COMMIT = "processedOffsetCommit";
     public static final String PROVIDER_HTTP_OPTIONS = "providerHttpOptions";
     public static final String PROVIDER_HTTP_BINDING = "providerHttpBinding";
 
@@ -88,28 +87,10 @@ public class PaymentBeans {
         return new LedgerProof(ledger, results, stored);
     }
 
-    /** Refuses to start when one command could not finish within Kafka's poll interval. */
-    @Produces
-    @Singleton
-    BatchBudget batchBudget(ScanForPayConfig config, IdempotencyConfig idempotency) {
-        BatchBudget budget = BatchBudget.of(config.consumer().maxPollInterval(), config.connectTimeout(),
-                config.responseTimeout(), config.publishTimeout(), idempotency.claimLease());
-        LOG.infof("Command batches: at most %d commands of one order each (one command takes at most %s; "
-                + "max-poll-interval %s)", budget.perOrder(), budget.perCommand(), config.consumer().maxPollInterval());
-        return budget;
-    }
-
     @Produces
     @Singleton
     PaymentCommandParser parser(Partners partners, ScanForPayConfig config) {
         return new PaymentCommandParser(partners, config.consumer().maxCommandSize().asLongValue());
-    }
-
-    @Produces
-    @Singleton
-    @Named(OFFSET_COMMIT)
-    ProcessedOffsetCommit offsetCommit() {
-        return new ProcessedOffsetCommit();
     }
 
     /** TLS as the URL's scheme says, also for a URL with a port (see {@link ProviderHttpBinding}). */

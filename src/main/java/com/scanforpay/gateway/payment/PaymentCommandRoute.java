@@ -15,20 +15,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The payment command flow: commands from Kafka, checked against the ledger, signed provider calls, results to
- * Kafka, invalid commands to the dead-letter topic. How batches, concurrency and offset commits fit together:
- * {@link CommandBatchDispatcher} and {@link ProcessedOffsetCommit}; the payment rules: {@link PaymentStateMachine}.
+ * Kafka, invalid commands to the dead-letter topic. How concurrency and offset commits fit together:
+ * {@link CommandConsumer} and {@link CommandDispatcher}; the payment rules: {@link PaymentStateMachine}.
  *
  * <p>A PAY is sent to the provider only when the ledger admits it as new. A repeat (Kafka redelivery, an ERP
  * retry, another instance) gets the stored final result, or is resolved by querying; never a second pay call.
@@ -38,6 +42,11 @@ public class PaymentCommandRoute extends RouteBuilder {
 
 
     static final String COMMAND = "direct:payment-command";
+    /**
+     * Threads starting commands (ledger admission and signing, up to the provider call, which holds none): one, so
+     * that commands start in the order they were polled.
+     */
+    private static final int DISPATCH_THREADS = 1;
     private static final String PAY = "direct:pay-command";
     private static final String QUERY = "direct:query-command";
     private static final String REFUND = "direct:refund-command";
@@ -65,8 +74,6 @@ public class PaymentCommandRoute extends RouteBuilder {
     @Inject
     MeterRegistry meters;
     @Inject
-    BatchBudget budget;
-    @Inject
     CommandIntake intake;
     @Inject
     LedgerProof proof;
@@ -83,16 +90,10 @@ public class PaymentCommandRoute extends RouteBuilder {
         // the dispatcher logs each failure once (an outage once per batch): no stack trace per command from Camel
         errorHandler(defaultErrorHandler().logExhausted(false));
 
-        KafkaEndpoint commands = getCamelContext().getEndpoint(commandsUri(), KafkaEndpoint.class);
-        // numbers each fetch, so a rewind knows what was fetched before it; given as a class, not a name, which
-        // Kafka would look up in a class loader that does not see the application's
-        commands.getConfiguration().getAdditionalProperties().put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG,
-                List.of(FetchNumbering.class));
-        from(commands).routeId("payment-commands")
-                // the dispatcher is the flow's policy: it commits what is done, holds back what an outage stopped
+        // the dispatcher is the flow's policy: it tells the consumer what is done, and what an outage held back
+        from(new CommandConsumer.CommandsEndpoint(getCamelContext(), consumerSettings())).routeId("payment-commands")
                 .errorHandler(noErrorHandler())
-                .process(new CommandBatchDispatcher(getCamelContext(), parser, deadLetters, budget,
-                        config.consumer().maxPollInterval(), intake, meters));
+                .process(new CommandDispatcher(getCamelContext(), parser, deadLetters, DISPATCH_THREADS));
 
         from(COMMAND).routeId("payment-command")
                 .choice()
@@ -263,32 +264,39 @@ public class PaymentCommandRoute extends RouteBuilder {
     }
 
     private static PaymentCommand command(Exchange exchange) {
-        return exchange.getProperty(CommandBatchDispatcher.COMMAND, PaymentCommand.class);
+        return exchange.getProperty(CommandDispatcher.COMMAND, PaymentCommand.class);
     }
 
     private static ProviderReply reply(Exchange exchange) {
         return exchange.getMessage().getBody(ProviderReply.class);
     }
 
-    private String commandsUri() {
+    /**
+     * The commands consumer's settings. Its Kafka client is configured exactly as a camel-kafka consumer of the
+     * topic would be (brokers and any {@code camel.component.kafka.*} client setting), then fixed where the gateway
+     * needs it: its own commits, from the earliest record, bytes in.
+     */
+    private CommandConsumer.Settings consumerSettings() {
         ScanForPayConfig.Consumer consumer = config.consumer();
-        return "kafka:" + config.topic().commands()
-                + "?groupId=" + consumer.groupId()
-                + "&batching=true"
-                + "&maxPollRecords=" + consumer.maxInFlight()
-                + "&pollTimeoutMs=" + consumer.pollTimeout().toMillis()
-                + "&sessionTimeoutMs=" + consumer.sessionTimeout().toMillis()
-                + "&heartbeatIntervalMs=" + consumer.sessionTimeout().toMillis() / 3
-                + "&maxPollIntervalMs=" + consumer.maxPollInterval().toMillis()
-                + "&batchingIntervalMs=1"
-                + "&autoOffsetReset=earliest"
-                + "&autoCommitEnable=false"
-                + "&allowManualCommit=true"
-                + "&kafkaManualCommitFactory=#" + PaymentBeans.OFFSET_COMMIT
-                // only a fault of the dispatcher itself fails a batch: the consumer then reconnects and resumes from
-                // the committed offsets (anything else is committed, or rewound, by the dispatcher)
-                + "&breakOnFirstError=true"
-                + "&keyDeserializer=" + ByteArrayDeserializer.class.getName()
-                + "&valueDeserializer=" + ByteArrayDeserializer.class.getName();
+        KafkaConfiguration kafka = getCamelContext().getEndpoint("kafka:" + config.topic().commands(),
+                KafkaEndpoint.class).getConfiguration();
+        // a fraction of what may run, so that one poll never takes it past max-in-flight
+        int maxPollRecords = Math.max(1, consumer.maxInFlight() / 4);
+        Properties props = kafka.createConsumerProperties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(consumer.sessionTimeout().toMillis()));
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                String.valueOf(consumer.sessionTimeout().toMillis() / 3));
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(consumer.maxPollInterval().toMillis()));
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        props.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        return new CommandConsumer.Settings(config.topic().commands(),
+                () -> new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                consumer.pollTimeout(), consumer.maxInFlight(), maxPollRecords, consumer.maxPollInterval(),
+                Duration.ofMillis(kafka.getCommitTimeoutMs()), intake, meters);
     }
 }
