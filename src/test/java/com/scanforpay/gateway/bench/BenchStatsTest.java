@@ -43,6 +43,7 @@ class BenchStatsTest {
         String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 9000 0 3 0 1234 567 8 9 20 0 40 0 "
                 + "100 3000000000 50000 18446744073709551615";
         assertEquals(1234 + 567, ProcStats.cpuTicksOfStat(stat));
+        assertEquals(1234 + 567 + 8 + 9, ProcStats.cpuTicksWithReapedChildren(stat));
         assertThrows(IllegalArgumentException.class, () -> ProcStats.cpuTicksOfStat("4242 S 1 2"));
     }
 

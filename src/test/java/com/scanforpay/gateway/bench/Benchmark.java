@@ -84,8 +84,8 @@ public final class Benchmark {
 
     /** What one pay run (a gateway, two gateways, or the reference, at one provider latency) measured. */
     record PayFigures(String who, int latencyMs, Duration startUp, int measured, double burstRate,
-            LatencyStats burstLatency, double cpuMsPerPay, double pacedRate, double pacedAchieved,
-            LatencyStats pacedLatency, long peakRssKb, int ordersChecked) {
+            LatencyStats burstLatency, double cpuMsPerPay, double databaseCpuMsPerPay, double pacedRate,
+            double pacedAchieved, LatencyStats pacedLatency, long peakRssKb, int ordersChecked) {
     }
 
     record NotifyFigures(int count, int concurrency, double burstRate, LatencyStats burstLatency, double pacedRate,
@@ -241,14 +241,17 @@ public final class Benchmark {
             tail.awaitSuccess(warmup, timeoutFor(warmup.size()));
         }
         long cpuBefore = processes.stream().mapToLong(BenchProcess::cpuTicks).sum();
+        long databaseBefore = databaseCpuTicks();
         progress(run + ": burst, " + burst.size() + " commands");
         long[] published = publishBurst(topics.commands(), burst);
         tail.awaitSuccess(burst, timeoutFor(burst.size()));
         long cpuAfter = processes.stream().mapToLong(BenchProcess::cpuTicks).sum();
+        long databaseAfter = databaseCpuTicks();
         long[] burstLatencies = latencies(burst, published, tail);
         long lastConsumed = burst.stream().mapToLong(tail::successNanos).max().orElseThrow();
         double burstRate = LatencyStats.perSecond(burst.size(), published[0], lastConsumed);
         double cpuMsPerPay = (cpuAfter - cpuBefore) * 1000.0 / clockTicks / burst.size();
+        double databaseCpuMsPerPay = (databaseAfter - databaseBefore) * 1000.0 / clockTicks / burst.size();
         progress(String.format(Locale.ROOT, "%s: %.0f pay/s, %.2f CPU ms/pay", run, burstRate, cpuMsPerPay));
 
         double rate = pacedRateOrNull != null ? pacedRateOrNull : burstRate / 2;
@@ -269,7 +272,7 @@ public final class Benchmark {
         all.addAll(pacedOrders);
         check(run, topics, tail, sandbox, all);
         return new PayFigures(who, latency, startUp, burst.size(), burstRate, LatencyStats.of(burstLatencies),
-                cpuMsPerPay, rate, achieved, pacedLatency, 0, all.size());
+                cpuMsPerPay, databaseCpuMsPerPay, rate, achieved, pacedLatency, 0, all.size());
     }
 
     /**
@@ -505,6 +508,16 @@ public final class Benchmark {
                 Files.readString(file, StandardCharsets.UTF_8).trim());
     }
 
+    /** PostgreSQL's CPU so far (postmaster and backends), in clock ticks. */
+    private long databaseCpuTicks() {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(postgres.dataDir().resolve("postmaster.pid")).get(0).trim());
+            return ProcStats.treeCpuTicks(pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read PostgreSQL's pid", e);
+        }
+    }
+
     private static long[] latencies(List<String> orders, long[] published, ResultTail tail) {
         long[] latencies = new long[orders.size()];
         for (int i = 0; i < orders.size(); i++) {
@@ -527,7 +540,8 @@ public final class Benchmark {
 
     private static PayFigures withRss(PayFigures f, long rssKb) {
         return new PayFigures(f.who(), f.latencyMs(), f.startUp(), f.measured(), f.burstRate(), f.burstLatency(),
-                f.cpuMsPerPay(), f.pacedRate(), f.pacedAchieved(), f.pacedLatency(), rssKb, f.ordersChecked());
+                f.cpuMsPerPay(), f.databaseCpuMsPerPay(), f.pacedRate(), f.pacedAchieved(), f.pacedLatency(), rssKb,
+                f.ordersChecked());
     }
 
     private static void progress(String message) {
@@ -586,14 +600,15 @@ public final class Benchmark {
 
         out.append("## Pay: burst\n\n");
         out.append("| provider latency | gateway pay/s | reference pay/s | ratio gateway/reference | "
-                + "gateway CPU ms/pay | reference CPU ms/pay | gateway p50/p99/max | reference p50/p99/max |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
+                + "gateway CPU ms/pay | reference CPU ms/pay | PostgreSQL CPU ms/pay (gateway run) | "
+                + "gateway p50/p99/max | reference p50/p99/max |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (PayFigures[] row : rows) {
             PayFigures g = row[0];
             PayFigures r = row[1];
-            out.append(String.format(Locale.ROOT, "| %d ms | %.0f | %.0f | %.2f | %.2f | %.2f | %s | %s |\n",
+            out.append(String.format(Locale.ROOT, "| %d ms | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n",
                     g.latencyMs(), g.burstRate(), r.burstRate(), g.burstRate() / r.burstRate(), g.cpuMsPerPay(),
-                    r.cpuMsPerPay(), g.burstLatency().millis(), r.burstLatency().millis()));
+                    r.cpuMsPerPay(), g.databaseCpuMsPerPay(), g.burstLatency().millis(), r.burstLatency().millis()));
         }
         out.append("\n## Pay: paced (end-to-end latency, command published → result consumed)\n\n");
         out.append("| provider latency | paced rate (achieved) | gateway p50/p99/max | reference p50/p99/max |\n");
@@ -631,13 +646,14 @@ public final class Benchmark {
         if (!twoInstances.isEmpty()) {
             out.append("\n## Two gateway instances, one consumer group\n\n");
             out.append("| provider latency | combined pay/s | one instance pay/s | CPU ms/pay (both) | "
-                    + "p50/p99/max | no payment paid twice |\n");
-            out.append("|---|---|---|---|---|---|\n");
+                    + "PostgreSQL CPU ms/pay | p50/p99/max | no payment paid twice |\n");
+            out.append("|---|---|---|---|---|---|---|\n");
             for (PayFigures two : twoInstances) {
                 double single = rows.stream().filter(r -> r[0].latencyMs() == two.latencyMs())
                         .mapToDouble(r -> r[0].burstRate()).findFirst().orElse(Double.NaN);
-                out.append(String.format(Locale.ROOT, "| %d ms | %.0f | %.0f | %.2f | %s | yes (%d orders) |\n",
-                        two.latencyMs(), two.burstRate(), single, two.cpuMsPerPay(), two.burstLatency().millis(),
+                out.append(String.format(Locale.ROOT, "| %d ms | %.0f | %.0f | %.2f | %.2f | %s | yes (%d orders) |\n",
+                        two.latencyMs(), two.burstRate(), single, two.cpuMsPerPay(), two.databaseCpuMsPerPay(),
+                        two.burstLatency().millis(),
                         two.ordersChecked()));
             }
         }

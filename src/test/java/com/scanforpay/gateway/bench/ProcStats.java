@@ -31,6 +31,23 @@ public final class ProcStats {
         return cpuTicksOfStat(read(Path.of("/proc", String.valueOf(pid), "stat")));
     }
 
+    /**
+     * CPU of a process tree in clock ticks: utime + stime + cutime + cstime of {@code pid} (its own, and that of
+     * children it has reaped), plus utime + stime of its live descendants (e.g. PostgreSQL's postmaster and its
+     * backends).
+     */
+    public static long treeCpuTicks(long pid) {
+        long ticks = cpuTicksWithReapedChildren(read(Path.of("/proc", String.valueOf(pid), "stat")));
+        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
+            try {
+                ticks += cpuTicks(child.pid());
+            } catch (UncheckedIOException gone) {
+                // exited meanwhile: counted in its parent's cutime once reaped
+            }
+        }
+        return ticks;
+    }
+
     /** Peak resident set size (VmHWM) of process {@code pid}, in kB. */
     public static long peakRssKb(long pid) {
         return kbField(read(Path.of("/proc", String.valueOf(pid), "status")), "VmHWM");
@@ -41,16 +58,29 @@ public final class ProcStats {
      * parentheses and may itself hold spaces and parentheses, so fields are counted after the last ')'.
      */
     static long cpuTicksOfStat(String stat) {
+        String[] fields = fieldsAfterName(stat);
+        return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+    }
+
+    /** Fields 3 onwards of a stat line: {@code fields[n - 3]} is field n (1-based, as in proc(5)). */
+    private static String[] fieldsAfterName(String stat) {
         int close = stat.lastIndexOf(')');
         if (close < 0) {
             throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + stat);
         }
         // after ')': field 3 (state) is the first
         String[] fields = stat.substring(close + 1).trim().split("\\s+");
-        if (fields.length < 13) {
+        if (fields.length < 15) {
             throw new IllegalArgumentException("too few fields in /proc/<pid>/stat: " + stat);
         }
-        return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+        return fields;
+    }
+
+    /** utime + stime + cutime + cstime (fields 14 to 17). */
+    static long cpuTicksWithReapedChildren(String stat) {
+        String[] fields = fieldsAfterName(stat);
+        return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]) + Long.parseLong(fields[16 - 3])
+                + Long.parseLong(fields[17 - 3]);
     }
 
     /** The kB value of a {@code Name:   1234 kB} line of {@code /proc/<pid>/status}. */
