@@ -597,6 +597,14 @@ public final class Benchmark {
                         + "endpoint), so both do the same work per payment: one signed pay call, its answer verified, "
                         + "one result published with acks=all, offsets committed after the acknowledgement. The "
                         + "gateway also writes its ledger and key store in PostgreSQL.\n\n");
+        out.append("How it is measured: pay/s = measured commands / (last result consumed − first command "
+                + "published), after the warm-up's results have all arrived; latency = result consumed by the "
+                + "benchmark's consumer − command handed to its producer (burst latencies include the queue of the "
+                + "whole burst; the paced run shows latency under a steady load, on a fixed schedule); CPU ms/pay = "
+                + "the process's utime+stime from /proc over the measured burst (every thread: JIT compiler and GC "
+                + "included) / commands; PostgreSQL's (postmaster and backends) over the same interval is shown "
+                + "apart; peak RSS = VmHWM at the end of the run. The broker, PostgreSQL, the sandbox and the "
+                + "benchmark's own producer and consumer share the same cores.\n\n");
 
         out.append("## Pay: burst\n\n");
         out.append("| provider latency | gateway pay/s | reference pay/s | ratio gateway/reference | "
