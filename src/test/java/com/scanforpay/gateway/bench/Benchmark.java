@@ -67,12 +67,12 @@ public final class Benchmark {
             return new Settings(
                     Arrays.stream(System.getProperty("bench.latencies", "0,200").split(","))
                             .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList(),
-                    intProperty("bench.commands", 5000), intProperty("bench.warmup", 2000),
-                    intProperty("bench.paced", 3000), rate.isEmpty() ? null : Double.valueOf(rate),
+                    intProperty("bench.commands", 10000), intProperty("bench.warmup", 5000),
+                    intProperty("bench.paced", 5000), rate.isEmpty() ? null : Double.valueOf(rate),
                     intProperty("bench.partitions", 3), intProperty("bench.instances", 1),
                     Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
-                    intProperty("bench.notifies", 3000), intProperty("bench.notify.concurrency", 64),
-                    intProperty("bench.notify.paced", 2000), intProperty("bench.reference.inflight", 500),
+                    intProperty("bench.notifies", 5000), intProperty("bench.notify.concurrency", 64),
+                    intProperty("bench.notify.paced", 3000), intProperty("bench.reference.inflight", 500),
                     System.getProperty("bench.reference.http", "1.1"));
         }
 
