@@ -85,7 +85,7 @@ public final class Benchmark {
     /** What one pay run (a gateway, two gateways, or the reference, at one provider latency) measured. */
     record PayFigures(String who, int latencyMs, Duration startUp, int measured, double burstRate,
             LatencyStats burstLatency, double cpuMsPerPay, double databaseCpuMsPerPay, double pacedRate,
-            double pacedAchieved, LatencyStats pacedLatency, long peakRssKb, int ordersChecked) {
+            double pacedAchieved, LatencyStats pacedLatency, long peakRssKb, int ordersChecked, String load) {
     }
 
     record NotifyFigures(int count, int concurrency, double burstRate, LatencyStats burstLatency, double pacedRate,
@@ -247,6 +247,7 @@ public final class Benchmark {
         tail.awaitSuccess(burst, timeoutFor(burst.size()));
         long cpuAfter = processes.stream().mapToLong(BenchProcess::cpuTicks).sum();
         long databaseAfter = databaseCpuTicks();
+        String load = Machine.loadAverage();
         long[] burstLatencies = latencies(burst, published, tail);
         long lastConsumed = burst.stream().mapToLong(tail::successNanos).max().orElseThrow();
         double burstRate = LatencyStats.perSecond(burst.size(), published[0], lastConsumed);
@@ -272,7 +273,7 @@ public final class Benchmark {
         all.addAll(pacedOrders);
         check(run, topics, tail, sandbox, all);
         return new PayFigures(who, latency, startUp, burst.size(), burstRate, LatencyStats.of(burstLatencies),
-                cpuMsPerPay, databaseCpuMsPerPay, rate, achieved, pacedLatency, 0, all.size());
+                cpuMsPerPay, databaseCpuMsPerPay, rate, achieved, pacedLatency, 0, all.size(), load);
     }
 
     /**
@@ -541,7 +542,7 @@ public final class Benchmark {
     private static PayFigures withRss(PayFigures f, long rssKb) {
         return new PayFigures(f.who(), f.latencyMs(), f.startUp(), f.measured(), f.burstRate(), f.burstLatency(),
                 f.cpuMsPerPay(), f.databaseCpuMsPerPay(), f.pacedRate(), f.pacedAchieved(), f.pacedLatency(), rssKb,
-                f.ordersChecked());
+                f.ordersChecked(), f.load());
     }
 
     private static void progress(String message) {
@@ -618,6 +619,10 @@ public final class Benchmark {
                     g.latencyMs(), g.burstRate(), r.burstRate(), g.burstRate() / r.burstRate(), g.cpuMsPerPay(),
                     r.cpuMsPerPay(), g.databaseCpuMsPerPay(), g.burstLatency().millis(), r.burstLatency().millis()));
         }
+        out.append("\nLoad average (1 min, all processes of the machine) at the end of each burst: ");
+        out.append(rows.stream().map(r -> r[0].latencyMs() + " ms: gateway " + r[0].load() + ", reference "
+                + r[1].load()).collect(Collectors.joining("; "))).append(" (on ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs).\n");
         out.append("\n## Pay: paced (end-to-end latency, command published → result consumed)\n\n");
         out.append("| provider latency | paced rate (achieved) | gateway p50/p99/max | reference p50/p99/max |\n");
         out.append("|---|---|---|---|\n");

@@ -22,6 +22,15 @@ final class Machine {
                 + String.join(" / ", command(List.of(BenchProcess.java(), "-version")).trim().lines().toList());
     }
 
+    /** The 1-minute load average ({@code /proc/loadavg}): how busy the shared machine was. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split("\\s+")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     static String gitRevision() {
         String revision = command(List.of("git", "rev-parse", "--short", "HEAD")).trim();
         String dirty = command(List.of("git", "status", "--porcelain", "--untracked-files=no")).trim();

@@ -107,7 +107,7 @@ public final class ReferenceConsumer {
     private final Map<String, CompletableFuture<Void>> lastOfOrder = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
-    private boolean paused;
+    private volatile boolean paused;
     private volatile boolean stopping;
 
     ReferenceConsumer(String bootstrap, String commandsTopic, String resultsTopic, String groupId, String baseUrl,
