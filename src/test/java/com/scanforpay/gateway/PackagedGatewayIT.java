@@ -24,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -184,6 +185,54 @@ class PackagedGatewayIT {
         assertEquals("QUERY", cutOff.get(0).get("source").asText(), "its answer never came: asked " + cutOff);
         assertTrue(sandbox.calls(ScanForPaySandbox.QUERY_PATH).stream()
                 .anyMatch(call -> inFlight.equals(call.partnerOrderNo())), "queried");
+    }
+
+    /**
+     * The consumer commits while payments run: a partition up to its first record without an acknowledged result,
+     * never past it, however many after it are done. Killed then, the records after the one in flight come again
+     * and repeat nothing.
+     */
+    @Test
+    void killedWithAPaymentInFlightMidPartitionCommittedOnlyWhatCameBeforeIt() {
+        String topic = newCommandsTopic(1);
+        List<String> before = IntStream.range(0, 40).mapToObj(i -> newOrderNo()).toList();
+        String inFlight = newOrderNo();
+        List<String> after = IntStream.range(0, 40).mapToObj(i -> newOrderNo()).toList();
+        before.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        pay(topic, inFlight, SandboxBarcodes.HELD);
+        after.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        List<String> paid = new ArrayList<>(before);
+        paid.addAll(after);
+        Map<String, String> env = withCommandsTopic(topic);
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
+
+        try (GatewayProcess first = GatewayProcess.start("mid-partition-first-run", env).awaitReady()) {
+            await("the held payment in flight, everything else published and recorded, the first 40 committed")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> sandbox.held().contains(inFlight)
+                            && paid.stream().noneMatch(order -> TOPICS.results().withKey(order).isEmpty())
+                            && recordedAsPublished(paid, "SUCCESS") == paid.size()
+                            && Map.of(0, 40L).equals(committedOffsets(topic)));
+            first.kill();
+        }
+        assertEquals(Map.of(0, 40L), committedOffsets(topic),
+                "committed up to the payment in flight, not past it, though the 40 after it were done");
+        assertTrue(TOPICS.results().withKey(inFlight).isEmpty(), "the payment in flight has no result yet");
+
+        try (GatewayProcess second = GatewayProcess.start("mid-partition-second-run", env).awaitReady()) {
+            await("the cut-off payment's result").atMost(Duration.ofSeconds(60))
+                    .until(() -> !TOPICS.results().withKey(inFlight).isEmpty());
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
+        }
+        assertEquals(Map.of(0, 81L), committedOffsets(topic), "everything committed after the restart");
+        for (String order : paid) {
+            List<JsonNode> results = TOPICS.results().jsonWithKey(order);
+            assertEquals(1, results.size(), "one result, from before the crash, not repeated: " + results);
+            assertMatchesTheProvider(order, results, SandboxBarcodes.PAID);
+            assertEquals(1, sandbox.payCalls(order), order);
+        }
+        assertMatchesTheProvider(inFlight, TOPICS.results().jsonWithKey(inFlight), SandboxBarcodes.HELD);
+        assertEquals(1, sandbox.payCalls(inFlight), "the cut-off payment is queried, never paid again");
     }
 
     /**

@@ -44,6 +44,10 @@ public class ApiRoutes extends RouteBuilder {
                 + "&autoOffsetReset=latest"
                 + "&autoCommitEnable=true"
                 + "&pollTimeoutMs=100"
+                // fetched in larger, fewer requests: results produced here answer their waiters directly, only
+                // those of other instances come this way (at most 100 ms later)
+                + "&fetchMinBytes=65536"
+                + "&fetchWaitMaxMs=100"
                 + "&keyDeserializer=" + StringDeserializer.class.getName()
                 + "&valueDeserializer=" + ByteArrayDeserializer.class.getName())
                 .routeId("api-result-waiters")

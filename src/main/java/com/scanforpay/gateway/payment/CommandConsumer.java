@@ -40,8 +40,9 @@ import org.jboss.logging.Logger;
  * <li>An outage ({@link Outage}: PostgreSQL or Kafka out of reach) stops new commands; once nothing runs, each
  * partition is committed up to its first record not done and rewound there, and polling resumes after a back-off
  * that doubles while the outage lasts (readiness says so, {@link CommandIntake}).</li>
- * <li>A rebalance waits (at most the poll interval) for the commands of the partitions taken away, and commits
- * them; a stop waits (at most Camel's shutdown timeout) for everything running, and commits it.</li>
+ * <li>A rebalance waits (at most about one provider call) for the running commands of the partitions taken away,
+ * and commits them; commands still waiting behind their order's previous one are left to the new owner. A stop
+ * waits (at most Camel's shutdown timeout) for everything running, and commits it.</li>
  * </ul>
  * Written against kafka-clients rather than camel-kafka because camel-kafka's batch consumer polls again only after
  * the whole batch has its results: the next command waited for the slowest payment of the previous batch.
@@ -51,12 +52,10 @@ final class CommandConsumer extends DefaultConsumer {
     private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
     /** Exchange property of a poll's exchange: the outage holding commands back ({@code AtomicReference}). */
     static final String OUTAGE = "scanforpay.commandsOutage";
-    /** Kept free of the poll interval when a rebalance waits for running commands. */
-    private static final Duration MARGIN = Duration.ofSeconds(5);
 
     /** What the consumer needs to know; {@code kafka} makes a new Kafka consumer (subscribed by this class). */
     record Settings(String topic, Supplier<Consumer<byte[], byte[]>> kafka, Duration pollTimeout, int maxInFlight,
-            int maxPollRecords, Duration maxPollInterval, Duration commitTimeout, CommandIntake intake,
+            int maxPollRecords, Duration revokeWait, Duration commitTimeout, CommandIntake intake,
             MeterRegistry meters) {
     }
 
@@ -179,9 +178,10 @@ final class CommandConsumer extends DefaultConsumer {
             poll.setException(e);
         }
         if (poll.getException() != null) {
-            // a fault of the dispatcher itself: held back and delivered again, like an outage
+            // a fault of the dispatcher itself: what has not started is held back and delivered again, like in an
+            // outage (what has started finishes)
             outage.compareAndSet(null, poll.getException());
-            polled.forEach(command -> command.tracked.finish(Fate.HELD));
+            progress.holdWaiting(polled.stream().map(command -> command.tracked.partition).distinct().toList());
         }
     }
 
@@ -253,18 +253,25 @@ final class CommandConsumer extends DefaultConsumer {
         }
     }
 
-    /** Stopping: nothing new starts; what runs gets until Camel's shutdown timeout, and what is done is committed. */
+    /**
+     * Stopping: nothing new starts (commands waiting behind their order's previous one are held back); what runs
+     * gets until Camel's shutdown timeout, and what is done is committed.
+     */
     private void drain(Consumer<byte[], byte[]> consumer) {
-        consumer.pause(consumer.assignment());
+        List<TopicPartition> assigned = List.copyOf(consumer.assignment());
+        progress.holdWaiting(assigned);
         try {
-            if (!progress.awaitNoneRunning(List.copyOf(consumer.assignment()),
-                    System.nanoTime() + drainTimeout().toNanos())) {
+            if (!progress.awaitNoneRunning(assigned, System.nanoTime() + drainTimeout().toNanos(), () -> true)) {
                 LOG.warnf("Stopping with %d commands still running: they are delivered again", progress.running());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        commit(consumer, progress.takeCommittable());
+        try {
+            commit(consumer, progress.takeCommittable());
+        } catch (WakeupException e) {
+            commit(consumer, Map.of()); // the stop's wake-up came between two Kafka calls: it is used up now
+        }
     }
 
     private Duration drainTimeout() {
@@ -295,8 +302,8 @@ final class CommandConsumer extends DefaultConsumer {
     }
 
     /**
-     * Partitions taken away: their running commands get until the poll interval (less a margin) to finish, and
-     * what is done is committed; the rest is the new owner's to deliver again. Partitions given: paused while this
+     * Partitions taken away: their running commands get {@code revokeWait} to finish, and what is done is
+     * committed; the rest is the new owner's to deliver again. Partitions given: paused while this
      * instance is holding back or full.
      */
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -311,26 +318,30 @@ final class CommandConsumer extends DefaultConsumer {
             if (partitions.isEmpty()) {
                 return;
             }
-            // when stopping, the drain has waited already
-            Duration wait = running ? settings.maxPollInterval().minus(MARGIN) : Duration.ZERO;
+            // Commands waiting behind their order's previous one do not start here any more: the new owner runs
+            // them after what runs now. What runs gets a bounded wait (not while stopping: the drain waited).
+            progress.holdWaiting(partitions);
             try {
-                if (!progress.awaitNoneRunning(partitions, System.nanoTime() + wait.toNanos())) {
+                if (!progress.awaitNoneRunning(partitions, System.nanoTime() + settings.revokeWait().toNanos(),
+                        () -> running)) {
                     LOG.warnf("Partitions %s given up with commands still running: delivered again", partitions);
                 }
+                Map<TopicPartition, Long> done = progress.takeCommittable(partitions);
+                Map<TopicPartition, Long> mine = new HashMap<>();
+                for (TopicPartition partition : partitions) {
+                    Long offset = done.getOrDefault(partition, uncommitted.get(partition));
+                    if (offset != null) {
+                        mine.put(partition, offset);
+                    }
+                    uncommitted.remove(partition);
+                }
+                commit(consumer, mine);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                partitions.forEach(uncommitted::remove);
+                progress.forget(partitions);
             }
-            Map<TopicPartition, Long> done = progress.takeCommittable(partitions);
-            Map<TopicPartition, Long> mine = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-                Long offset = done.getOrDefault(partition, uncommitted.remove(partition));
-                if (offset != null) {
-                    mine.put(partition, offset);
-                }
-                uncommitted.remove(partition);
-            }
-            commit(consumer, mine);
-            progress.forget(partitions);
         }
 
         @Override

@@ -145,8 +145,13 @@ final class CommandDispatcher implements Processor {
 
     /** Runs one command; completes normally once its fate is known (never exceptionally). */
     private CompletableFuture<Void> run(Command command, AtomicReference<Throwable> outage) {
-        if (outage.get() != null) {
-            command.tracked.finish(Fate.HELD); // nothing new starts during an outage
+        if (outage.get() != null || camelContext.isStopping()) {
+            command.tracked.finish(Fate.HELD); // nothing new starts during an outage, or once stopping
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!command.tracked.start()) {
+            // held back while it waited behind its order's previous command (a rebalance took its partition, or
+            // the gateway stops): delivered again, never run here
             return CompletableFuture.completedFuture(null);
         }
         if (command.deadLetteredBefore) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -36,6 +37,7 @@ final class OffsetProgress {
         final TopicPartition partition;
         final long offset;
         private volatile Fate fate = Fate.RUNNING;
+        private volatile boolean started;
 
         private Tracked(TopicPartition partition, long offset) {
             this.partition = partition;
@@ -44,6 +46,24 @@ final class OffsetProgress {
 
         Fate fate() {
             return fate;
+        }
+
+        /**
+         * Called when the record's command is about to start (it may have waited behind its order's previous
+         * one): false if it was held back or forgotten meanwhile, and then it must not start.
+         */
+        boolean start() {
+            synchronized (OffsetProgress.this) {
+                if (fate != Fate.RUNNING) {
+                    return false;
+                }
+                started = true;
+                return true;
+            }
+        }
+
+        boolean started() {
+            return started;
         }
 
         /** Sets the fate of a running record once; later calls are ignored. */
@@ -147,6 +167,25 @@ final class OffsetProgress {
         }
     }
 
+    /**
+     * Holds back the records of {@code partitions} that have not started (waiting behind their order's previous
+     * command): they never start here, and are delivered again.
+     */
+    synchronized void holdWaiting(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            ArrayDeque<Tracked> records = open.get(partition);
+            if (records != null) {
+                for (Tracked record : records) {
+                    if (record.fate == Fate.RUNNING && !record.started) {
+                        record.fate = Fate.HELD;
+                        running.decrementAndGet();
+                    }
+                }
+            }
+        }
+        notifyAll();
+    }
+
     /** Whether a record of {@code partitions} is running. */
     boolean anyRunning(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
@@ -162,12 +201,16 @@ final class OffsetProgress {
         return false;
     }
 
-    /** Waits until no record of {@code partitions} runs, or until {@code deadline} (nanoTime); true if none runs. */
-    boolean awaitNoneRunning(Collection<TopicPartition> partitions, long deadline) throws InterruptedException {
+    /**
+     * Waits until no record of {@code partitions} runs, until {@code deadline} (nanoTime), or until
+     * {@code keepWaiting} says no; true if none runs.
+     */
+    boolean awaitNoneRunning(Collection<TopicPartition> partitions, long deadline, BooleanSupplier keepWaiting)
+            throws InterruptedException {
         synchronized (this) {
             while (anyRunning(partitions)) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || !keepWaiting.getAsBoolean()) {
                     return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));

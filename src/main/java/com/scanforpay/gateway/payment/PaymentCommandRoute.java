@@ -272,6 +272,18 @@ public class PaymentCommandRoute extends RouteBuilder {
     }
 
     /**
+     * How long a rebalance waits for the running commands of the partitions taken away: about the longest one
+     * provider call and its publishing take, and well within the poll interval (the rebalance waits for it, and
+     * the whole group with it).
+     */
+    private Duration revokeWait() {
+        Duration call = config.connectTimeout().plus(config.responseTimeout()).plus(config.publishTimeout()
+                .multipliedBy(2));
+        Duration room = config.consumer().maxPollInterval().dividedBy(2);
+        return call.compareTo(room) < 0 ? call : room;
+    }
+
+    /**
      * The commands consumer's settings. Its Kafka client is configured exactly as a camel-kafka consumer of the
      * topic would be (brokers and any {@code camel.component.kafka.*} client setting), then fixed where the gateway
      * needs it: its own commits, from the earliest record, bytes in.
@@ -296,7 +308,7 @@ public class PaymentCommandRoute extends RouteBuilder {
         props.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         return new CommandConsumer.Settings(config.topic().commands(),
                 () -> new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                consumer.pollTimeout(), consumer.maxInFlight(), maxPollRecords, consumer.maxPollInterval(),
+                consumer.pollTimeout(), consumer.maxInFlight(), maxPollRecords, revokeWait(),
                 Duration.ofMillis(kafka.getCommitTimeoutMs()), intake, meters);
     }
 }

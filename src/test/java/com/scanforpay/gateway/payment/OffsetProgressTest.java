@@ -87,14 +87,38 @@ class OffsetProgressTest {
 
         CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {
             try {
-                return progress.awaitNoneRunning(List.of(P0), deadline);
+                return progress.awaitNoneRunning(List.of(P0), deadline, () -> true);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        assertFalse(progress.awaitNoneRunning(List.of(P0), System.nanoTime()), "10 still runs");
+        assertFalse(progress.awaitNoneRunning(List.of(P0), System.nanoTime(), () -> true), "10 still runs");
         a.finish(Fate.DONE);
 
         assertTrue(waited.get(30, TimeUnit.SECONDS), "P1's running record is not waited for");
+    }
+
+    @Test
+    void aRecordWaitingBehindItsOrderIsHeldAndNeverStartsWhileOneStartedRunsOn() {
+        Tracked started = progress.track(P0, 10);
+        Tracked waiting = progress.track(P0, 11);
+        Tracked elsewhere = progress.track(P1, 4);
+        assertTrue(started.start());
+
+        progress.holdWaiting(List.of(P0));
+
+        assertEquals(Fate.RUNNING, started.fate(), "a started command finishes");
+        assertEquals(Fate.HELD, waiting.fate());
+        assertFalse(waiting.start(), "held before its turn came: it never starts here");
+        assertEquals(Fate.RUNNING, elsewhere.fate(), "other partitions untouched");
+        assertEquals(2, progress.running());
+    }
+
+    @Test
+    void waitingEndsWhenTheCallerStopsWaiting() throws Exception {
+        progress.track(P0, 10).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+
+        assertFalse(progress.awaitNoneRunning(List.of(P0), deadline, () -> false));
     }
 }
