@@ -378,17 +378,22 @@ public final class Benchmark {
         return published;
     }
 
+    /** Waits for slot {@code i} of a fixed schedule: {@code start} + i × {@code interval} (nanoTime). */
+    static void awaitSlot(long start, long interval, int i) {
+        long due = start + i * interval;
+        long now;
+        while ((now = System.nanoTime()) < due) {
+            LockSupport.parkNanos(due - now);
+        }
+    }
+
     /** One command every 1/rate s on a fixed schedule; the time noted is when it was actually handed over. */
     private long[] publishPaced(String topic, List<String> orders, double rate) {
         long[] published = new long[orders.size()];
         long interval = (long) (1_000_000_000L / rate);
         long start = System.nanoTime();
         for (int i = 0; i < orders.size(); i++) {
-            long due = start + i * interval;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                LockSupport.parkNanos(due - now);
-            }
+            awaitSlot(start, interval, i);
             String order = orders.get(i);
             published[i] = System.nanoTime();
             producer.send(new ProducerRecord<>(topic, order, command(order)));

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Signed notify callbacks (as ScanForPay sends them, {@link Notifications}) POSTed to a gateway's
@@ -74,11 +73,7 @@ final class NotifyLoad {
         long interval = (long) (1_000_000_000L / rate);
         long start = System.nanoTime();
         for (int i = 0; i < orders.size(); i++) {
-            long due = start + i * interval;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                LockSupport.parkNanos(due - now);
-            }
+            Benchmark.awaitSlot(start, interval, i);
             int index = i;
             sent[i] = System.nanoTime();
             calls[i] = post(bodies[i]).handle((response, error) -> {
