@@ -416,10 +416,18 @@ class IndependentProviderIT {
 
     // ---- commands and results --------------------------------------------------------------------------------
 
+    /**
+     * A paid order; for {@code PAID}, also with the provider's two notifications answered, so that what follows
+     * (refunds) is not raced by a notification reporting the order as it is by then.
+     */
     private static String paidOrder(String barcode) {
         String order = newOrderNo();
         pay(order, barcode);
         awaitOutcome(order, "PAY", "SUCCESS");
+        if (PAID.equals(barcode)) {
+            await("the provider's notifications answered").atMost(Duration.ofSeconds(30))
+                    .until(() -> providerState(order).path("notifies").size() == 2);
+        }
         return order;
     }
 
