@@ -62,6 +62,7 @@ OTHER_PARTNER_NO = "99999"
 WRONG_KEY = "not-the-partners-key"
 
 LOCK = threading.Lock()
+LOG_LOCK = threading.Lock()
 ORDERS = {}          # partnerOrderNo -> order body as answered (status changes over time)
 BY_ORDER_NO = {}     # orderNo -> partnerOrderNo
 PAY_CALLS, QUERIES, REFUNDS, NOTIFIES = {}, {}, {}, {}
@@ -157,7 +158,12 @@ def envelope_text(body, partner_no=PARTNER_NO, key=SIGN_KEY, msg_id=None):
 
 
 def log(**line):
-    print(json.dumps(line, ensure_ascii=False), flush=True)
+    # one write per line, one writer at a time: print() from several threads writes text and newline apart, and
+    # two lines could interleave into one unreadable line and an empty one
+    text = json.dumps(line, ensure_ascii=False) + "\n"
+    with LOG_LOCK:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def later(seconds, action):

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.testing.Commands;
@@ -394,7 +395,13 @@ class IndependentProviderIT {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : providerLog) {
             try {
-                lines.add(JSON.readTree(line));
+                // exactly one JSON object per line: two lines run together must fail here, not read as one
+                JsonNode node = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(line);
+                if (node == null || !node.isObject()) {
+                    throw new IllegalStateException("the provider printed a line that is not a JSON object: '"
+                            + line + "'");
+                }
+                lines.add(node);
             } catch (IOException e) {
                 throw new IllegalStateException("the provider printed a line that is not JSON: " + line, e);
             }
