@@ -326,16 +326,8 @@ final class CommandConsumer extends DefaultConsumer {
                         () -> running)) {
                     LOG.warnf("Partitions %s given up with commands still running: delivered again", partitions);
                 }
-                Map<TopicPartition, Long> done = progress.takeCommittable(partitions);
-                Map<TopicPartition, Long> mine = new HashMap<>();
-                for (TopicPartition partition : partitions) {
-                    Long offset = done.getOrDefault(partition, uncommitted.get(partition));
-                    if (offset != null) {
-                        mine.put(partition, offset);
-                    }
-                    uncommitted.remove(partition);
-                }
-                commit(consumer, mine);
+                // with any earlier commit that failed: the partitions are still this consumer's until it returns
+                commit(consumer, progress.takeCommittable(partitions));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -3,7 +3,6 @@ package com.scanforpay.gateway.payment;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,16 +153,8 @@ final class OffsetProgress {
                 continue;
             }
             size -= records.size();
-            for (Iterator<Tracked> it = records.iterator(); it.hasNext(); ) {
-                // a record still running finishes on its own; it is no longer counted here
-                Tracked record = it.next();
-                synchronized (this) {
-                    if (record.fate == Fate.RUNNING) {
-                        record.fate = Fate.HELD;
-                        running.decrementAndGet();
-                    }
-                }
-            }
+            // a record still running finishes on its own; it is no longer counted here
+            records.forEach(this::hold);
         }
     }
 
@@ -176,14 +167,21 @@ final class OffsetProgress {
             ArrayDeque<Tracked> records = open.get(partition);
             if (records != null) {
                 for (Tracked record : records) {
-                    if (record.fate == Fate.RUNNING && !record.started) {
-                        record.fate = Fate.HELD;
-                        running.decrementAndGet();
+                    if (!record.started) {
+                        hold(record);
                     }
                 }
             }
         }
         notifyAll();
+    }
+
+    /** Counts a running record as held (not done, and no longer running). */
+    private synchronized void hold(Tracked record) {
+        if (record.fate == Fate.RUNNING) {
+            record.fate = Fate.HELD;
+            running.decrementAndGet();
+        }
     }
 
     /** Whether a record of {@code partitions} is running. */
