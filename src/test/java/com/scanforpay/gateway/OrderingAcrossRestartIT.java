@@ -195,8 +195,9 @@ class OrderingAcrossRestartIT {
                     assertPaidThenRefunded(next, "rf-" + next, "PAY_RESPONSE");
                 }
                 assertTrue(first.log().contains(order), "the first instance paid " + order);
-                assertEquals(List.of(), second.log().lines().filter(line -> line.contains(order)).toList(),
-                        "the order stayed with the instance that paid it");
+                // the REFUND, still waiting behind the PAY when the partition was taken, may run on either
+                // instance (README "Concurrency, ordering and offsets"): after the PAY's result, never paying again
+                assertEquals(1, sandbox.payCalls(order), "paid once, whichever instance refunded it");
             }
         }
     }
