@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.idempotency;
 
+import com.scanforpay.gateway.batching.BatchedCalls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +8,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -23,7 +28,9 @@ import org.apache.camel.spi.IdempotentRepository;
  * timeout), so that a live claimer is never overtaken.
  * <p>
  * Every operation is one statement in auto-commit, and all times come from the database's {@code now()}, so
- * instances with skewed clocks agree. Plain JDBC; any failure is an {@link IdempotentStoreException}.
+ * instances with skewed clocks agree. Claims and confirmations made at the same time (by concurrent publishing
+ * threads) go in one statement ({@link BatchedCalls}), each answered as if it had run alone. Plain JDBC; any failure
+ * is an {@link IdempotentStoreException}.
  */
 public class PostgresIdempotentRepository implements IdempotentRepository {
 
@@ -31,25 +38,34 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     public static final int MAX_KEY_LENGTH = 512;
     /** Longest repository name the table holds ({@code varchar(64)}). */
     public static final int MAX_NAME_LENGTH = 64;
+    /** Most keys in one statement. */
+    private static final int MAX_BATCH = 256;
 
-    // Claims a new key, or takes over a claim older than the lease. A fresh claim or a DONE key is left as it is:
-    // ON CONFLICT ... WHERE then changes no row, and the update count is 0. Concurrent claimers of one key are
-    // serialised by the primary key (the loser waits for the winner's commit and then sees its fresh claim).
+    // Claims new keys, or takes over claims older than the lease, many in one statement. A fresh claim or a DONE
+    // key is left as it is: ON CONFLICT ... WHERE then changes no row and returns none. Concurrent claimers of one
+    // key are serialised by the primary key (the loser waits for the winner's commit and then sees its fresh
+    // claim); keys go in order, so two statements never wait for each other in a circle. No key twice.
     private static final String CLAIM = """
             INSERT INTO idempotent_keys AS k (repository_name, idempotency_key, state, claimed_at, created_at,
                 claimed_by)
-            VALUES (?, ?, 'CLAIMED', now(), now(), ?)
+            SELECT ?, c.idempotency_key, 'CLAIMED', now(), now(), c.claimed_by
+            FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[])) AS c(idempotency_key, claimed_by)
+            ORDER BY c.idempotency_key
             ON CONFLICT (repository_name, idempotency_key) DO UPDATE SET claimed_at = now(),
                 claimed_by = EXCLUDED.claimed_by
-            WHERE k.state = 'CLAIMED' AND k.claimed_at < now() - ? * interval '1 millisecond'""";
+            WHERE k.state = 'CLAIMED' AND k.claimed_at < now() - ? * interval '1 millisecond'
+            RETURNING k.idempotency_key""";
 
-    // Marks the key done. An upsert on purpose: the work has been done, so the key must end up DONE even if its
-    // claim row is gone (purged, or removed by a claimer that failed after the lease ran out).
+    // Marks keys done, many in one statement. An upsert on purpose: the work has been done, so the key must end up
+    // DONE even if its claim row is gone (purged, or removed by a claimer that failed after the lease ran out).
     private static final String CONFIRM = """
             INSERT INTO idempotent_keys AS k (repository_name, idempotency_key, state, claimed_at, created_at)
-            VALUES (?, ?, 'DONE', now(), now())
+            SELECT ?, c.idempotency_key, 'DONE', now(), now()
+            FROM unnest(CAST(? AS varchar[])) AS c(idempotency_key)
+            ORDER BY c.idempotency_key
             ON CONFLICT (repository_name, idempotency_key) DO UPDATE SET state = 'DONE'
-            WHERE k.state = 'CLAIMED'""";
+            WHERE k.state = 'CLAIMED'
+            RETURNING k.idempotency_key""";
 
     // Releases a claim after failed work so the key can be tried again; a DONE key is never released, whatever a
     // failing duplicate does.
@@ -77,6 +93,8 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     private final DataSource dataSource;
     private final String name;
     private final Duration claimLease;
+    private final BatchedCalls<KeyClaim, Boolean> claims;
+    private final BatchedCalls<String, Boolean> confirmations;
 
     /**
      * @param dataSource the PostgreSQL database holding the migrated {@code idempotent_keys} table
@@ -93,6 +111,8 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
         if (claimLease.isNegative()) {
             throw new IllegalArgumentException("claim lease must not be negative");
         }
+        this.claims = new BatchedCalls<>(name + " claims", MAX_BATCH, this::claim);
+        this.confirmations = new BatchedCalls<>(name + " confirmations", MAX_BATCH, this::confirm);
     }
 
     public String name() {
@@ -120,17 +140,66 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
 
     private boolean claim(String key, String owner) {
         checkKey(key);
-        return update("claim", key, CLAIM, statement -> {
-            statement.setString(3, owner);
+        return claims.call(new KeyClaim(key, owner));
+    }
+
+    /** A key to claim, and who claims it (null: nobody in particular, so anybody may release it). */
+    public record KeyClaim(String key, String owner) {
+    }
+
+    /**
+     * Claims many keys in one statement, each as {@link #add} would, in this order: whether each was claimed. A key
+     * given twice is claimed at most once, by its first claim.
+     */
+    public List<Boolean> claim(List<KeyClaim> claims) {
+        claims.forEach(claim -> checkKey(claim.key()));
+        Map<String, KeyClaim> first = new LinkedHashMap<>();
+        claims.forEach(claim -> first.putIfAbsent(claim.key(), claim));
+        Set<String> claimed = keys("claim", first.keySet(), CLAIM, (connection, statement) -> {
+            statement.setArray(3, connection.createArrayOf("varchar",
+                    first.values().stream().map(KeyClaim::owner).toArray()));
             statement.setLong(4, claimLease.toMillis());
-        }) > 0;
+        });
+        return claims.stream().map(claim -> first.get(claim.key()) == claim && claimed.contains(claim.key()))
+                .toList();
     }
 
     /** Marks the key DONE: true if this changed it (it was claimed, or absent), false if it was DONE already. */
     @Override
     public boolean confirm(String key) {
         checkKey(key);
-        return update("confirm", key, CONFIRM, statement -> { }) > 0;
+        return confirmations.call(key);
+    }
+
+    /** Confirms many keys in one statement, each as {@link #confirm(String)} would, in this order. */
+    public List<Boolean> confirm(List<String> keys) {
+        keys.forEach(PostgresIdempotentRepository::checkKey);
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        Set<String> changed = keys("confirm", distinct, CONFIRM, (connection, statement) -> { });
+        Set<String> answered = new HashSet<>();
+        // a key given twice is changed by its first confirmation only
+        return keys.stream().map(key -> answered.add(key) && changed.contains(key)).toList();
+    }
+
+    /** Runs a statement on many keys (parameters 1: name, 2: keys, then {@code extra}): the keys it returned. */
+    private Set<String> keys(String action, Set<String> keys, String sql, ArrayParameters extra) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            statement.setArray(2, connection.createArrayOf("varchar", keys.toArray()));
+            extra.set(connection, statement);
+            Set<String> returned = new HashSet<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    returned.add(row.getString(1));
+                }
+            }
+            return returned;
+        } catch (SQLException e) {
+            throw keys.size() == 1 ? failure(action, keys.iterator().next(), e)
+                    : new IdempotentStoreException("could not " + action + " " + keys.size() + " idempotent keys in "
+                            + name, e);
+        }
     }
 
     /** Releases a claim so the key can be processed again: true if a CLAIMED key was deleted; DONE keys stay. */
@@ -263,6 +332,11 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
         if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
             throw new IllegalArgumentException("idempotent key must have 1 to " + MAX_KEY_LENGTH + " characters");
         }
+    }
+
+    @FunctionalInterface
+    private interface ArrayParameters {
+        void set(Connection connection, PreparedStatement statement) throws SQLException;
     }
 
     @FunctionalInterface

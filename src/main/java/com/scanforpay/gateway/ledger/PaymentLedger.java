@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +37,26 @@ public class PaymentLedger {
     private static final List<PaymentState> UNRESOLVED =
             List.of(PaymentState.PAYING, PaymentState.PENDING, PaymentState.CHECKING, PaymentState.UNKNOWN);
 
-    // A repeated order number changes nothing: ON CONFLICT DO NOTHING returns no row, and the caller reads the
-    // existing one. Concurrent admissions of one order are serialised by the primary key.
-    private static final String ADMIT_PAYMENT = """
+    // Many payments in one statement. A repeated order number changes nothing: ON CONFLICT DO NOTHING returns no
+    // row for it, and the caller reads the existing one. Concurrent admissions of one order are serialised by the
+    // primary key; rows go in order of their number, so two batches never wait for each other in a circle.
+    private static final String ADMIT_PAYMENTS = """
             INSERT INTO payments (partner_order_no, store_no, partner_no, order_amount, barcode_fingerprint, state,
                 pay_attempts, next_check_at, deadline_at, sweep_until, pay_command)
-            VALUES (?, ?, ?, ?, ?, 'PAYING', 1, now() + ? * interval '1 millisecond',
-                now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond', ?)
+            SELECT n.partner_order_no, n.store_no, n.partner_no, n.order_amount, n.fingerprint, 'PAYING', 1,
+                now() + n.first_check * interval '1 millisecond', now() + n.deadline * interval '1 millisecond',
+                now() + n.sweep * interval '1 millisecond', n.pay_command
+            FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS integer[]),
+                CAST(? AS varchar[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
+                CAST(? AS text[]))
+                AS n(partner_order_no, store_no, partner_no, order_amount, fingerprint, first_check, deadline, sweep,
+                    pay_command)
+            ORDER BY n.partner_order_no
             ON CONFLICT (partner_order_no) DO NOTHING
             RETURNING *, now() AS read_at""";
+
+    private static final String FIND_PAYMENTS =
+            "SELECT *, now() AS read_at FROM payments WHERE partner_order_no = ANY(?)";
 
     private static final String FIND_PAYMENT = "SELECT *, now() AS read_at FROM payments WHERE partner_order_no = ?";
 
@@ -57,10 +69,11 @@ public class PaymentLedger {
                 pay_command = CASE WHEN ? THEN NULL ELSE pay_command END
             WHERE partner_order_no = ? AND state = ANY(?) AND (CAST(? AS integer) IS NULL OR pay_attempts = ?)""";
 
-    // A final payment keeps a next check only until its result is known to be on Kafka.
+    // A final payment keeps a next check only until its result is known to be on Kafka. Many in one statement.
     private static final String CONFIRM_PUBLISHED = """
-            UPDATE payments SET next_check_at = NULL, updated_at = now()
-            WHERE partner_order_no = ? AND state = ?""";
+            UPDATE payments AS p SET next_check_at = NULL, updated_at = now()
+            FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[])) AS c(partner_order_no, state)
+            WHERE p.partner_order_no = c.partner_order_no AND p.state = c.state""";
 
     private static final String PAY_COMMAND = "SELECT pay_command FROM payments WHERE partner_order_no = ?";
 
@@ -146,33 +159,83 @@ public class PaymentLedger {
      */
     public Admission admitPayment(String partnerOrderNo, String storeNo, String partnerNo, int orderAmount,
             String barcode, Duration firstCheck, Duration deadline, Duration sweep, String payCommand) {
-        Objects.requireNonNull(partnerOrderNo, "partnerOrderNo");
-        Objects.requireNonNull(barcode, "barcode");
-        String fingerprint = fingerprint(barcode);
+        return admitPayments(List.of(new NewPayment(partnerOrderNo, storeNo, partnerNo, orderAmount, barcode,
+                firstCheck, deadline, sweep, payCommand))).get(0);
+    }
+
+    /**
+     * Admits many payments in one statement, each as {@link #admitPayment} would: the admissions, in the order of
+     * {@code payments}. A number given twice is admitted once, the other one then {@link Admission.Existing} (or a
+     * conflict). All or nothing: if the statement fails, none is admitted.
+     */
+    public List<Admission> admitPayments(List<NewPayment> payments) {
+        if (payments.isEmpty()) {
+            return List.of();
+        }
+        int n = payments.size();
+        String[] orders = new String[n];
+        String[] stores = new String[n];
+        String[] partners = new String[n];
+        Integer[] amounts = new Integer[n];
+        String[] fingerprints = new String[n];
+        Long[] firstChecks = new Long[n];
+        Long[] deadlines = new Long[n];
+        Long[] sweeps = new Long[n];
+        String[] commands = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewPayment payment = payments.get(i);
+            orders[i] = payment.partnerOrderNo();
+            stores[i] = payment.storeNo();
+            partners[i] = payment.partnerNo();
+            amounts[i] = payment.orderAmount();
+            fingerprints[i] = fingerprint(payment.barcode());
+            firstChecks[i] = payment.firstCheck().toMillis();
+            deadlines[i] = payment.deadline().toMillis();
+            sweeps[i] = payment.sweep().toMillis();
+            commands[i] = payment.payCommand();
+        }
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement statement = connection.prepareStatement(ADMIT_PAYMENT)) {
-                statement.setString(1, partnerOrderNo);
-                statement.setString(2, storeNo);
-                statement.setString(3, partnerNo);
-                statement.setInt(4, orderAmount);
-                statement.setString(5, fingerprint);
-                statement.setLong(6, firstCheck.toMillis());
-                statement.setLong(7, deadline.toMillis());
-                statement.setLong(8, sweep.toMillis());
-                statement.setString(9, payCommand);
+            Map<String, LedgerEntry> admitted = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(ADMIT_PAYMENTS)) {
+                statement.setArray(1, connection.createArrayOf("varchar", orders));
+                statement.setArray(2, connection.createArrayOf("varchar", stores));
+                statement.setArray(3, connection.createArrayOf("varchar", partners));
+                statement.setArray(4, connection.createArrayOf("integer", amounts));
+                statement.setArray(5, connection.createArrayOf("varchar", fingerprints));
+                statement.setArray(6, connection.createArrayOf("bigint", firstChecks));
+                statement.setArray(7, connection.createArrayOf("bigint", deadlines));
+                statement.setArray(8, connection.createArrayOf("bigint", sweeps));
+                statement.setArray(9, connection.createArrayOf("text", commands));
                 try (ResultSet row = statement.executeQuery()) {
-                    if (row.next()) {
-                        return new Admission.Admitted(entry(row));
+                    while (row.next()) {
+                        LedgerEntry entry = entry(row);
+                        admitted.put(entry.partnerOrderNo(), entry);
                     }
                 }
             }
-            LedgerEntry existing = findPayment(connection, partnerOrderNo)
-                    .orElseThrow(() -> new LedgerException("payment " + partnerOrderNo
-                            + " was neither admitted nor found"));
-            return conflict(existing, orderAmount, barcode).map(Admission.class::cast)
-                    .orElseGet(() -> new Admission.Existing(existing));
+            Map<String, LedgerEntry> existing = admitted.size() == n ? new HashMap<>()
+                    : findPayments(connection, payments.stream().map(NewPayment::partnerOrderNo)
+                            .filter(order -> !admitted.containsKey(order)).toList());
+            List<Admission> admissions = new ArrayList<>(n);
+            for (NewPayment payment : payments) {
+                // a number given twice: its first occurrence is the admitted one
+                LedgerEntry entry = admitted.remove(payment.partnerOrderNo());
+                if (entry != null) {
+                    admissions.add(new Admission.Admitted(entry));
+                    existing.putIfAbsent(payment.partnerOrderNo(), entry);
+                    continue;
+                }
+                LedgerEntry known = existing.get(payment.partnerOrderNo());
+                if (known == null) {
+                    throw new LedgerException("payment " + payment.partnerOrderNo() + " was neither admitted nor found");
+                }
+                admissions.add(conflict(known, payment.orderAmount(), payment.barcode()).map(Admission.class::cast)
+                        .orElseGet(() -> new Admission.Existing(known)));
+            }
+            return admissions;
         } catch (SQLException e) {
-            throw new LedgerException("could not admit payment " + partnerOrderNo, e);
+            throw new LedgerException(n == 1 ? "could not admit payment " + orders[0]
+                    : "could not admit " + n + " payments", e);
         }
     }
 
@@ -223,17 +286,30 @@ public class PaymentLedger {
      * payment stays due, so that the resolver republishes its result if whoever moved it died before publishing.
      */
     public void confirmPublished(String partnerOrderNo, PaymentState published) {
-        if (!published.isFinal()) {
-            throw new IllegalArgumentException("only a final state's result is confirmed: " + published);
+        confirmPublished(List.of(new PublishedResult(partnerOrderNo, published)));
+    }
+
+    /** {@link #confirmPublished(String, PaymentState)} of many results, in one statement. */
+    public void confirmPublished(List<PublishedResult> published) {
+        for (PublishedResult result : published) {
+            if (!result.state().isFinal()) {
+                throw new IllegalArgumentException("only a final state's result is confirmed: " + result.state());
+            }
+        }
+        if (published.isEmpty()) {
+            return;
         }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(CONFIRM_PUBLISHED)) {
-            statement.setString(1, partnerOrderNo);
+            statement.setArray(1, connection.createArrayOf("varchar",
+                    published.stream().map(PublishedResult::partnerOrderNo).toArray()));
             // only the result of the state it is in now: after SUCCESS → REFUNDED, REFUNDED still has to go out
-            statement.setString(2, published.name());
+            statement.setArray(2, connection.createArrayOf("varchar",
+                    published.stream().map(result -> result.state().name()).toArray()));
             statement.executeUpdate();
         } catch (SQLException e) {
-            throw new LedgerException("could not confirm the result of " + partnerOrderNo, e);
+            throw new LedgerException(published.size() == 1 ? "could not confirm the result of "
+                    + published.get(0).partnerOrderNo() : "could not confirm " + published.size() + " results", e);
         }
     }
 
@@ -538,6 +614,21 @@ public class PaymentLedger {
                 return row.next() ? Optional.of(entry(row)) : Optional.empty();
             }
         }
+    }
+
+    private static Map<String, LedgerEntry> findPayments(Connection connection, List<String> partnerOrderNos)
+            throws SQLException {
+        Map<String, LedgerEntry> found = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(FIND_PAYMENTS)) {
+            statement.setArray(1, connection.createArrayOf("varchar", partnerOrderNos.toArray()));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    LedgerEntry entry = entry(row);
+                    found.put(entry.partnerOrderNo(), entry);
+                }
+            }
+        }
+        return found;
     }
 
     private static Optional<RefundEntry> findRefund(Connection connection, String refundNo) throws SQLException {

@@ -6,6 +6,7 @@ import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
+import com.scanforpay.gateway.ledger.NewPayment;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundAdmission;
 import com.scanforpay.gateway.ledger.RefundMove;
@@ -43,8 +44,9 @@ public class PaymentCommandRoute extends RouteBuilder {
 
     static final String COMMAND = "direct:payment-command";
     /**
-     * Threads starting commands (ledger admission and signing, up to the provider call, which holds none): one, so
-     * that commands start in the order they were polled.
+     * Threads starting commands (up to the ledger's admission of a PAY, which {@link PaymentAdmissions} continues in
+     * the same order; QUERY and REFUND up to their provider call, which holds none): one, so that commands start in
+     * the order they were polled.
      */
     private static final int DISPATCH_THREADS = 1;
     private static final String PAY = "direct:pay-command";
@@ -76,6 +78,8 @@ public class PaymentCommandRoute extends RouteBuilder {
     @Inject
     CommandIntake intake;
     @Inject
+    PaymentAdmissions admissions;
+    @Inject
     LedgerProof proof;
     @Inject
     @Named(IdempotencyBeans.DEAD_LETTERS)
@@ -102,7 +106,9 @@ public class PaymentCommandRoute extends RouteBuilder {
                     .otherwise().to(QUERY);
 
         from(PAY).routeId("pay-command")
-                .process(this::admitPayment)
+                .process(this::preparePayment)
+                .process(admissions) // the ledger's admission; coalesced with the payments starting with it
+                .process(this::admitted)
                 .filter(exchangeProperty(ProviderCallRoute.REQUEST).isNotNull())
                     .to(ProviderCallRoute.CALL)
                     .process(exchange -> exchange.getMessage().setBody(progress.apply(command(exchange)
@@ -136,18 +142,21 @@ public class PaymentCommandRoute extends RouteBuilder {
                     .to(PaymentResultRoute.PUBLISH);
     }
 
+    /** The payment to admit, for the partner serving the command's store. */
+    private void preparePayment(Exchange exchange) {
+        PaymentCommand command = command(exchange);
+        exchange.setProperty(PaymentAdmissions.PAYMENT, new NewPayment(command.partnerOrderNo(), command.storeNo(),
+                partnerOf(command).partnerNo(), command.orderAmount(), command.barcode(), machine.firstCheckOfPayCall(),
+                config.pending().deadline(), config.pending().sweepDuration(), stored.write(command)));
+    }
+
     /** Sets the pay request for a new payment; otherwise the body is what to publish (or null). */
-    private void admitPayment(Exchange exchange) {
+    private void admitted(Exchange exchange) {
         PaymentCommand command = command(exchange);
         exchange.getMessage().setBody(null);
-        // recorded with the payment: its queries, re-send and refunds go through the same account
-        Partner partner = providerCalls.partnerFor(command.storeNo())
-                .orElseThrow(() -> new UnknownStoreException(command.storeNo())); // the parser rejects these
-        Admission admission = ledger.admitPayment(command.partnerOrderNo(), command.storeNo(), partner.partnerNo(),
-                command.orderAmount(), command.barcode(), machine.firstCheckOfPayCall(), config.pending().deadline(),
-                config.pending().sweepDuration(), stored.write(command));
+        Admission admission = exchange.getProperty(PaymentAdmissions.ADMISSION, Admission.class);
         if (admission instanceof Admission.Admitted) {
-            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command, partner));
+            exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command, partnerOf(command)));
         } else if (admission instanceof Admission.Conflict conflict) {
             log.warn("PAY {} refused: {}", command.partnerOrderNo(), conflict.message());
             exchange.getMessage().setBody(results.rejected(command, new FieldError(conflict.field(),
@@ -261,6 +270,13 @@ public class PaymentCommandRoute extends RouteBuilder {
         if (move.paymentRefunded() != null) {
             exchange.setProperty(PAYMENT_REFUNDED, stored.result(move.paymentRefunded()));
         }
+    }
+
+    /** The partner a PAY is sent through (recorded with the payment: its queries, re-send and refunds use it). */
+    private Partner partnerOf(PaymentCommand command) {
+        // the parser rejects commands of stores no partner serves
+        return providerCalls.partnerFor(command.storeNo()).orElseThrow(() -> new UnknownStoreException(
+                command.storeNo()));
     }
 
     private static PaymentCommand command(Exchange exchange) {

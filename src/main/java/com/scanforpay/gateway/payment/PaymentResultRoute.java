@@ -2,11 +2,13 @@ package com.scanforpay.gateway.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.api.ResultWaiters;
+import com.scanforpay.gateway.batching.BatchedCalls;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.ledger.PublishedResult;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +70,12 @@ public class PaymentResultRoute extends RouteBuilder {
     ResultWaiters waiters;
 
     private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
+    /** Confirmations made at the same time (results acknowledged together) go in one statement. */
+    private final BatchedCalls<PublishedResult, Void> publishedConfirmations = new BatchedCalls<>(
+            "published results' confirmations", 256, published -> {
+                ledger.confirmPublished(published);
+                return Collections.nCopies(published.size(), null);
+            });
 
     @Override
     public void configure() {
@@ -80,8 +89,9 @@ public class PaymentResultRoute extends RouteBuilder {
                     PaymentLogContext.request(exchange, result.reqMsgId());
                 })
                 // Callers include HTTP answers on the Vert.x event loop, and both KafkaProducer.send and the key
-                // store can block: hand over to a small pool so the event loop never waits for them.
-                .threads(2, 8).threadName("result-publish")
+                // store can block: hand over to a pool so the event loop never waits for them. Its threads mostly
+                // wait for their key claims, which go to PostgreSQL together (one statement for those waiting).
+                .threads(8, 8).threadName("result-publish")
                 .choice()
                     .when(exchange -> exchange.getMessage().getBody(PaymentResult.class).type() == CommandType.PAY)
                         .to(PUBLISH_ONCE)
@@ -114,7 +124,8 @@ public class PaymentResultRoute extends RouteBuilder {
                 .filter(exchange -> exchange.getProperty(RESULT, PaymentResult.class).outcome().isPaymentFinal())
                     .process(exchange -> {
                         PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
-                        ledger.confirmPublished(result.partnerOrderNo(), PaymentState.valueOf(result.outcome().name()));
+                        publishedConfirmations.call(new PublishedResult(result.partnerOrderNo(),
+                                PaymentState.valueOf(result.outcome().name())));
                     });
 
         from(SEND).routeId("send-result")

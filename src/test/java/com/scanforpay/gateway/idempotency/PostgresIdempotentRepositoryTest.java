@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository.KeyClaim;
 import com.scanforpay.gateway.localstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import java.nio.file.Files;
@@ -82,6 +83,32 @@ class PostgresIdempotentRepositoryTest {
         assertTrue(leased.confirm(order));
         backdateClaim(leased, order, LEASE.multipliedBy(10));
         assertFalse(leased.add(order), "DONE is final, even long after its claim");
+    }
+
+    @Test
+    void manyClaimsAndConfirmationsInOneStatementAreEachAnsweredAsAlone() {
+        PostgresIdempotentRepository repository = newRepository(LEASE);
+        repository.add("held");
+        repository.add("stale");
+        backdateClaim(repository, "stale", LEASE.multipliedBy(2));
+        repository.confirm("done");
+
+        List<Boolean> claimed = repository.claim(List.of(new KeyClaim("new", "exchange-1"), new KeyClaim("held", "x"),
+                new KeyClaim("stale", "exchange-2"), new KeyClaim("done", "x"), new KeyClaim("new", "exchange-3"),
+                new KeyClaim("other", null)));
+
+        assertEquals(List.of(true, false, true, false, false, true), claimed,
+                "new: claimed; a fresh claim: not; an abandoned one: taken over; DONE: never; a key twice: once");
+        Exchange first = exchangeWithId("exchange-1");
+        assertFalse(repository.remove(exchangeWithId("exchange-3"), "new"), "claimed by its first claim only");
+        assertTrue(repository.remove(first, "new"));
+        assertTrue(repository.remove(exchangeWithId("exchange-2"), "stale"), "the takeover holds it now");
+
+        assertEquals(List.of(true, false, true, false), repository.confirm(List.of("held", "done", "fresh", "held")),
+                "claimed or absent: changed; DONE already: not; a key twice: changed once");
+        assertTrue(repository.isDone("held"));
+        assertTrue(repository.isDone("fresh"));
+        assertEquals(KeyState.CLAIMED, repository.state("other"));
     }
 
     @Test
@@ -293,6 +320,12 @@ class PostgresIdempotentRepositoryTest {
         assertThrows(IllegalArgumentException.class,
                 () -> repository.add("k".repeat(PostgresIdempotentRepository.MAX_KEY_LENGTH + 1)));
         assertTrue(repository.add("k".repeat(PostgresIdempotentRepository.MAX_KEY_LENGTH)));
+    }
+
+    private static Exchange exchangeWithId(String id) {
+        Exchange exchange = new DefaultExchange(CAMEL);
+        exchange.setExchangeId(id);
+        return exchange;
     }
 
     private static PostgresIdempotentRepository newRepository(Duration lease) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -109,6 +110,55 @@ class PaymentLedgerTest {
         assertTrue(again.readAt().isAfter(entry.readAt()), "read again later, on the database's clock");
         assertEquals(row(entry), row(ledger.find(order).orElseThrow()));
         assertTrue(ledger.find(orderNo()).isEmpty());
+    }
+
+    @Test
+    void manyPaymentsAreAdmittedInOneStatementEachAsAloneInTheirOrder() {
+        String known = orderNo();
+        String taken = orderNo();
+        admit(known, 2100);
+        admit(taken, 2100);
+        String fresh = orderNo();
+        String twice = orderNo();
+        String other = orderNo();
+
+        List<Admission> admissions = ledger.admitPayments(List.of(
+                payment(fresh, 500), payment(known, 2100), payment(twice, 700), payment(taken, 9999),
+                payment(twice, 700), payment(other, 800)));
+
+        assertEquals(6, admissions.size(), "one admission per payment, in their order");
+        assertEquals(fresh, assertInstanceOf(Admission.Admitted.class, admissions.get(0)).entry().partnerOrderNo());
+        assertEquals(500, ((Admission.Admitted) admissions.get(0)).entry().orderAmount());
+        assertEquals(known, assertInstanceOf(Admission.Existing.class, admissions.get(1)).entry().partnerOrderNo());
+        assertEquals(twice, assertInstanceOf(Admission.Admitted.class, admissions.get(2)).entry().partnerOrderNo());
+        assertEquals("orderAmount", assertInstanceOf(Admission.Conflict.class, admissions.get(3)).field());
+        assertEquals(twice, assertInstanceOf(Admission.Existing.class, admissions.get(4)).entry().partnerOrderNo(),
+                "a number given twice is admitted once");
+        LedgerEntry last = assertInstanceOf(Admission.Admitted.class, admissions.get(5)).entry();
+        assertEquals(other, last.partnerOrderNo());
+        assertEquals(PaymentState.PAYING, last.state());
+        assertEquals(BARCODE_SHA256, last.barcodeFingerprint());
+        assertEquals(last.createdAt().plus(FIRST_CHECK), last.nextCheckAt());
+        assertEquals(last.createdAt().plus(DEADLINE), last.deadlineAt());
+        assertEquals(last.createdAt().plus(SWEEP), last.sweepUntil());
+        assertEquals(Optional.of(PAY_COMMAND), ledger.payCommand(other));
+        assertEquals(1, ledger.find(twice).orElseThrow().payAttempts());
+    }
+
+    @Test
+    void aBatchThatFailsAdmitsNone() {
+        String fine = orderNo();
+        // a store number longer than the column (the parser never lets one through): the statement fails
+        LedgerException failure = assertThrows(LedgerException.class, () -> ledger.admitPayments(List.of(
+                payment(fine, 500), new NewPayment(orderNo(), "1".repeat(40), PARTNER, 500, BARCODE, FIRST_CHECK,
+                        DEADLINE, SWEEP, PAY_COMMAND))));
+
+        assertEquals("could not admit 2 payments", failure.getMessage());
+        assertTrue(ledger.find(fine).isEmpty(), "all or nothing");
+    }
+
+    private static NewPayment payment(String order, int amount) {
+        return new NewPayment(order, STORE, PARTNER, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND);
     }
 
     @Test
@@ -762,6 +812,28 @@ class PaymentLedgerTest {
         assertNotNull(ledger.find(order).orElseThrow().nextCheckAt(), "another state's result confirms nothing");
         ledger.confirmPublished(order, PaymentState.SUCCESS);
         assertNull(ledger.find(order).orElseThrow().nextCheckAt());
+    }
+
+    @Test
+    void manyResultsAreConfirmedPublishedInOneStatementEachForItsOwnState() {
+        String paid = orderNo();
+        String failed = orderNo();
+        String other = orderNo();
+        for (String order : List.of(paid, failed, other)) {
+            admit(order, 100);
+        }
+        ledger.move(paid, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none().checkAgainIn(LEASE));
+        ledger.move(failed, Set.of(PaymentState.PAYING), PaymentState.FAILED, PaymentUpdate.none().checkAgainIn(LEASE));
+        ledger.move(other, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none().checkAgainIn(LEASE));
+
+        ledger.confirmPublished(List.of(new PublishedResult(paid, PaymentState.SUCCESS),
+                new PublishedResult(failed, PaymentState.FAILED), new PublishedResult(other, PaymentState.REFUNDED)));
+
+        assertNull(ledger.find(paid).orElseThrow().nextCheckAt());
+        assertNull(ledger.find(failed).orElseThrow().nextCheckAt());
+        assertNotNull(ledger.find(other).orElseThrow().nextCheckAt(), "another state's result confirms nothing");
+        assertThrows(IllegalArgumentException.class, () -> ledger.confirmPublished(List.of(
+                new PublishedResult(other, PaymentState.PENDING))), "only final results are confirmed");
     }
 
     /** The entry's row, without the time it was read at. */

@@ -1,0 +1,73 @@
+package com.scanforpay.gateway.payment;
+
+import com.scanforpay.gateway.batching.Coalescer;
+import com.scanforpay.gateway.ledger.Admission;
+import com.scanforpay.gateway.ledger.NewPayment;
+import com.scanforpay.gateway.ledger.PaymentLedger;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+
+/**
+ * The ledger admission of PAY commands as a route step: the payment named by exchange property
+ * {@link #PAYMENT} is admitted, and the {@link Admission} set as property {@link #ADMISSION}. Payments that start
+ * together (a poll's worth under load) are admitted in one statement ({@link Coalescer}); the dispatch thread hands
+ * each over and starts the next, and the commands go on, in the order they started, on the admissions thread once
+ * their statement is in (sealing the request and sending it, which holds no thread).
+ */
+@Singleton
+public class PaymentAdmissions implements AsyncProcessor {
+
+    /** Exchange property: the {@link NewPayment} to admit. */
+    static final String PAYMENT = "scanforpay.newPayment";
+    /** Exchange property: the ledger's {@link Admission} of it. */
+    static final String ADMISSION = "scanforpay.admission";
+    /** Most payments in one statement. */
+    private static final int MAX_BATCH = 256;
+
+    private final Coalescer<NewPayment, Admission> admissions;
+
+    @Inject
+    public PaymentAdmissions(PaymentLedger ledger) {
+        this.admissions = new Coalescer<>("payment-admission", MAX_BATCH, ledger::admitPayments);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).whenComplete((admission, failure) -> {
+            if (failure != null) {
+                exchange.setException(failure instanceof CompletionException ? failure.getCause() : failure);
+            } else {
+                exchange.setProperty(ADMISSION, admission);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        try {
+            exchange.setProperty(ADMISSION, admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).join());
+        } catch (CompletionException e) {
+            exchange.setException(e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Exchange> processAsync(Exchange exchange) {
+        CompletableFuture<Exchange> done = new CompletableFuture<>();
+        process(exchange, doneSync -> done.complete(exchange));
+        return done;
+    }
+
+    @PreDestroy
+    void close() {
+        admissions.close();
+    }
+}

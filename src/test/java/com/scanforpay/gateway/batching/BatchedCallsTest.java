@@ -1,0 +1,132 @@
+package com.scanforpay.gateway.batching;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BatchedCallsTest {
+
+    /** The batches run: their inputs, and the thread that ran each. */
+    private final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> runners = Collections.synchronizedSet(new HashSet<>());
+
+    @Test
+    void aCallAloneRunsAtOnceOnItsOwnThread() {
+        BatchedCalls<Integer, String> calls = new BatchedCalls<>("test", 10, inputs -> {
+            batches.add(inputs);
+            runners.add(Thread.currentThread().getName());
+            return inputs.stream().map(i -> "out" + i).toList();
+        });
+
+        assertEquals("out1", calls.call(1));
+        assertEquals("out2", calls.call(2));
+
+        assertEquals(List.of(List.of(1), List.of(2)), batches, "nothing waits for company");
+        assertEquals(Set.of(Thread.currentThread().getName()), runners, "no thread handed anything");
+    }
+
+    @Test
+    void callsArrivingWhileABatchRunsGoTogetherIntoTheNextRunByOneOfThem() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BatchedCalls<Integer, String> calls = new BatchedCalls<>("test", 3, inputs -> {
+            batches.add(List.copyOf(inputs));
+            if (inputs.contains(0)) {
+                firstRunning.countDown();
+                release.await();
+            }
+            return inputs.stream().map(i -> "out" + i).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        try {
+            Future<String> first = callers.submit(() -> calls.call(0));
+            assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+            List<Future<String>> later = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                int input = i;
+                later.add(callers.submit(() -> calls.call(input)));
+            }
+            // all five wait for the running batch
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitingThreads() == 5);
+            release.countDown();
+
+            assertEquals("out0", first.get(5, TimeUnit.SECONDS));
+            for (int i = 1; i <= 5; i++) {
+                assertEquals("out" + i, later.get(i - 1).get(5, TimeUnit.SECONDS), "each its own output");
+            }
+            assertEquals(3, batches.size(), "the first, then the five in two batches of at most three: " + batches);
+            assertEquals(List.of(0), batches.get(0));
+            assertEquals(3, batches.get(1).size());
+            assertEquals(2, batches.get(2).size());
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailingBatchFailsOnlyTheCallThatBroughtTheFailure() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        IllegalArgumentException bad = new IllegalArgumentException("7 is bad");
+        BatchedCalls<Integer, Integer> calls = new BatchedCalls<>("test", 10, inputs -> {
+            batches.add(List.copyOf(inputs));
+            release.await();
+            if (inputs.contains(7)) {
+                throw bad;
+            }
+            return inputs.stream().map(i -> i * 10).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            Future<Integer> blocker = callers.submit(() -> calls.call(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
+            Future<Integer> six = callers.submit(() -> calls.call(6));
+            Future<Integer> seven = callers.submit(() -> {
+                try {
+                    return calls.call(7);
+                } catch (IllegalArgumentException e) {
+                    assertSame(bad, e, "the caller gets the failure itself");
+                    return -1;
+                }
+            });
+            Future<Integer> eight = callers.submit(() -> calls.call(8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitingThreads() == 3);
+            release.countDown();
+
+            assertEquals(10, blocker.get(5, TimeUnit.SECONDS));
+            assertEquals(60, six.get(5, TimeUnit.SECONDS));
+            assertEquals(-1, seven.get(5, TimeUnit.SECONDS));
+            assertEquals(80, eight.get(5, TimeUnit.SECONDS));
+            assertEquals(5, batches.size(), "the blocker, the three together, then each alone: " + batches);
+            assertEquals(Set.of(6, 7, 8), Set.copyOf(batches.get(1)));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /** How many threads wait in {@link BatchedCalls#call} for another caller's batch. */
+    private static long waitingThreads() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.WAITING)
+                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(frame ->
+                        frame.getClassName().equals(BatchedCalls.class.getName())
+                                && frame.getMethodName().equals("call"))
+                        && java.util.Arrays.stream(e.getValue()).anyMatch(frame ->
+                        frame.getMethodName().equals("wait")))
+                .count();
+    }
+}
