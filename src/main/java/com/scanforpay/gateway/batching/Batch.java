@@ -1,7 +1,9 @@
 package com.scanforpay.gateway.batching;
 
 import java.util.List;
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The work of one batch of requests: one statement for many payments.
@@ -24,9 +26,10 @@ public interface Batch<I, O> {
     }
 
     /**
-     * Runs {@code batch} on {@code requests} and completes each one's output. If a batch of several fails, each
-     * request is run alone, so that a failure belonging to one request (a constraint on its row) never fails the
-     * others; an outage fails each of them.
+     * Runs {@code batch} on {@code requests} and completes each one's output. If a batch of several fails for a
+     * reason that may belong to one of its rows (a constraint, a value, a deadlock with another batch), each request
+     * is run alone, so that one row's failure never fails the others; any other failure (the database out of reach)
+     * fails them all at once, without a statement each.
      */
     static <I, O> void complete(String name, Batch<I, O> batch, List<Request<I, O>> requests) {
         List<O> outputs;
@@ -37,8 +40,8 @@ public interface Batch<I, O> {
                         + " inputs");
             }
         } catch (Exception | Error e) {
-            if (requests.size() == 1) {
-                requests.get(0).output().completeExceptionally(e);
+            if (requests.size() == 1 || !mayBelongToARow(e)) {
+                requests.forEach(request -> request.output().completeExceptionally(e));
                 return;
             }
             for (Request<I, O> request : requests) {
@@ -49,5 +52,22 @@ public interface Batch<I, O> {
         for (int i = 0; i < requests.size(); i++) {
             requests.get(i).output().complete(outputs.get(i));
         }
+    }
+
+    /**
+     * Whether a batch's failure may be one row's doing: a database error of class 21, 22 or 23 (cardinality, data,
+     * constraint) or 40 (a deadlock or serialisation failure: a row alone cannot take part in one), or a failure
+     * that is not the database's at all (a value the code could not map). Connection and resource errors, and
+     * errors without an SQLSTATE (the pool's), are outages.
+     */
+    static boolean mayBelongToARow(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                return state != null && (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")
+                        || state.startsWith("40"));
+            }
+        }
+        return !(failure instanceof RejectedExecutionException);
     }
 }

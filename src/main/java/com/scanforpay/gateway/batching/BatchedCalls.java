@@ -4,16 +4,23 @@ import com.scanforpay.gateway.batching.Batch.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Blocking calls of one kind, run together when they come together, by the callers themselves: a caller that finds
- * no batch running runs one at once with whatever is waiting (so alone, nothing waits for company and no thread is
- * handed anything), and callers that arrive while a batch runs wait and go together into the next, run by one of
- * them. Under load one database round trip and one commit serve many payments; under light load a call costs what
- * it cost alone.
+ * fewer than {@code concurrency} batches running runs one at once with whatever is waiting (so under light load
+ * nothing waits for company and no thread is handed anything: a call costs what it cost alone, and calls run in
+ * parallel as before), and callers that arrive while that many run wait and go together into the next one, run by
+ * one of them. Under load one database round trip and one commit serve many payments.
+ *
+ * <p>A caller waits at most {@code maxWait} for a batch to take its call; then the call is withdrawn, never runs,
+ * and fails with a {@link TimeoutException} (an outage: a statement that hangs must not hold every caller forever).
+ * A call a batch has taken is waited for, as a statement of one's own would be.
  *
  * @param <I> what one call asks for
  * @param <O> what it gets back
@@ -22,22 +29,28 @@ public final class BatchedCalls<I, O> {
 
     private final String name;
     private final int maxBatch;
+    private final int concurrency;
+    private final Duration maxWait;
     private final Batch<I, O> batch;
     private final Queue<Request<I, O>> waiting = new ConcurrentLinkedQueue<>();
-    /** Whether a caller is running a batch (guarded by this). */
-    private boolean running;
+    /** How many callers are running a batch (guarded by this). */
+    private int running;
 
     /**
-     * @param name     for messages
-     * @param maxBatch most calls in one batch (a bound on one statement's size)
-     * @param batch    runs a batch; its failure fails the batch's calls (each retried alone first)
+     * @param name        for messages
+     * @param maxBatch    most calls in one batch (a bound on one statement's size)
+     * @param concurrency most batches running at once
+     * @param maxWait     longest a call waits for a batch to take it
+     * @param batch       runs a batch; its failure fails the batch's calls ({@link Batch#complete})
      */
-    public BatchedCalls(String name, int maxBatch, Batch<I, O> batch) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be positive");
+    public BatchedCalls(String name, int maxBatch, int concurrency, Duration maxWait, Batch<I, O> batch) {
+        if (maxBatch < 1 || concurrency < 1) {
+            throw new IllegalArgumentException("maxBatch and concurrency must be positive");
         }
         this.name = Objects.requireNonNull(name, "name");
         this.maxBatch = maxBatch;
+        this.concurrency = concurrency;
+        this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         this.batch = Objects.requireNonNull(batch, "batch");
     }
 
@@ -46,11 +59,19 @@ public final class BatchedCalls<I, O> {
         Request<I, O> mine = new Request<>(input);
         waiting.add(mine);
         boolean interrupted = false;
+        long deadline = System.nanoTime() + maxWait.toNanos();
         while (!mine.output().isDone()) {
             synchronized (this) {
-                while (running && !mine.output().isDone()) {
+                while (running >= concurrency && !mine.output().isDone()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 && waiting.remove(mine)) {
+                        mine.output().completeExceptionally(new TimeoutException(name + ": no batch took the call "
+                                + "within " + maxWait));
+                        break;
+                    }
                     try {
-                        wait();
+                        // once past the deadline, the call is in a running batch: wait for it, as for one's own
+                        TimeUnit.NANOSECONDS.timedWait(this, Math.max(left, TimeUnit.MILLISECONDS.toNanos(100)));
                     } catch (InterruptedException e) {
                         interrupted = true; // the call is queued: it runs, and its caller gets its output
                     }
@@ -58,7 +79,7 @@ public final class BatchedCalls<I, O> {
                 if (mine.output().isDone()) {
                     break;
                 }
-                running = true;
+                running++;
             }
             try {
                 List<Request<I, O>> taken = new ArrayList<>();
@@ -70,7 +91,7 @@ public final class BatchedCalls<I, O> {
                 }
             } finally {
                 synchronized (this) {
-                    running = false;
+                    running--;
                     notifyAll();
                 }
             }

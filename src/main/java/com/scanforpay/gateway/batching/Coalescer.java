@@ -75,7 +75,12 @@ public final class Coalescer<I, O> implements AutoCloseable {
                 break; // closed
             }
             queue.drainTo(taken, maxBatch - 1);
-            Batch.complete(name, batch, taken);
+            try {
+                Batch.complete(name, batch, taken);
+            } catch (RuntimeException | Error e) {
+                // never expected (the batch's failures fail its requests): still, no request is left waiting
+                taken.forEach(request -> request.output().completeExceptionally(e));
+            }
             taken.clear();
         }
         rejectQueued();

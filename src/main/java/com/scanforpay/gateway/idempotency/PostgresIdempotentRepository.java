@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -40,6 +41,10 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     public static final int MAX_NAME_LENGTH = 64;
     /** Most keys in one statement. */
     private static final int MAX_BATCH = 256;
+    /** Statements of one kind running at once: beyond that, callers go together into the next one. */
+    private static final int CONCURRENT_BATCHES = 4;
+    /** Longest a claim or confirmation waits for a statement to take it (then: an outage, never run). */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     // Claims new keys, or takes over claims older than the lease, many in one statement. A fresh claim or a DONE
     // key is left as it is: ON CONFLICT ... WHERE then changes no row and returns none. Concurrent claimers of one
@@ -111,8 +116,9 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
         if (claimLease.isNegative()) {
             throw new IllegalArgumentException("claim lease must not be negative");
         }
-        this.claims = new BatchedCalls<>(name + " claims", MAX_BATCH, this::claim);
-        this.confirmations = new BatchedCalls<>(name + " confirmations", MAX_BATCH, this::confirm);
+        this.claims = new BatchedCalls<>(name + " claims", MAX_BATCH, CONCURRENT_BATCHES, MAX_WAIT, this::claim);
+        this.confirmations = new BatchedCalls<>(name + " confirmations", MAX_BATCH, CONCURRENT_BATCHES, MAX_WAIT,
+                this::confirm);
     }
 
     public String name() {
@@ -140,7 +146,11 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
 
     private boolean claim(String key, String owner) {
         checkKey(key);
-        return claims.call(new KeyClaim(key, owner));
+        try {
+            return claims.call(new KeyClaim(key, owner));
+        } catch (CompletionException e) {
+            throw new IdempotentStoreException("could not claim idempotent key '" + key + "' in " + name, e.getCause());
+        }
     }
 
     /** A key to claim, and who claims it (null: nobody in particular, so anybody may release it). */
@@ -168,7 +178,12 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     @Override
     public boolean confirm(String key) {
         checkKey(key);
-        return confirmations.call(key);
+        try {
+            return confirmations.call(key);
+        } catch (CompletionException e) {
+            throw new IdempotentStoreException("could not confirm idempotent key '" + key + "' in " + name,
+                    e.getCause());
+        }
     }
 
     /** Confirms many keys in one statement, each as {@link #confirm(String)} would, in this order. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -172,7 +173,10 @@ public class PaymentLedger {
         if (payments.isEmpty()) {
             return List.of();
         }
-        int n = payments.size();
+        // a number given twice goes in once (the first), so that the row admitted is the first one's
+        Map<String, NewPayment> distinct = new LinkedHashMap<>();
+        payments.forEach(payment -> distinct.putIfAbsent(payment.partnerOrderNo(), payment));
+        int n = distinct.size();
         String[] orders = new String[n];
         String[] stores = new String[n];
         String[] partners = new String[n];
@@ -182,8 +186,8 @@ public class PaymentLedger {
         Long[] deadlines = new Long[n];
         Long[] sweeps = new Long[n];
         String[] commands = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewPayment payment = payments.get(i);
+        int i = 0;
+        for (NewPayment payment : distinct.values()) {
             orders[i] = payment.partnerOrderNo();
             stores[i] = payment.storeNo();
             partners[i] = payment.partnerNo();
@@ -192,50 +196,55 @@ public class PaymentLedger {
             firstChecks[i] = payment.firstCheck().toMillis();
             deadlines[i] = payment.deadline().toMillis();
             sweeps[i] = payment.sweep().toMillis();
-            commands[i] = payment.payCommand();
+            commands[i++] = payment.payCommand();
         }
         try (Connection connection = dataSource.getConnection()) {
-            Map<String, LedgerEntry> admitted = new HashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(ADMIT_PAYMENTS)) {
-                statement.setArray(1, connection.createArrayOf("varchar", orders));
-                statement.setArray(2, connection.createArrayOf("varchar", stores));
-                statement.setArray(3, connection.createArrayOf("varchar", partners));
-                statement.setArray(4, connection.createArrayOf("integer", amounts));
-                statement.setArray(5, connection.createArrayOf("varchar", fingerprints));
-                statement.setArray(6, connection.createArrayOf("bigint", firstChecks));
-                statement.setArray(7, connection.createArrayOf("bigint", deadlines));
-                statement.setArray(8, connection.createArrayOf("bigint", sweeps));
-                statement.setArray(9, connection.createArrayOf("text", commands));
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        LedgerEntry entry = entry(row);
-                        admitted.put(entry.partnerOrderNo(), entry);
+            // one transaction: if reading the numbers already taken fails, nothing is admitted (a payment admitted
+            // but answered with a failure would be taken for a repeat when run again, and never sent)
+            return inTransaction(connection, () -> {
+                Map<String, LedgerEntry> admitted = new HashMap<>();
+                try (PreparedStatement statement = connection.prepareStatement(ADMIT_PAYMENTS)) {
+                    statement.setArray(1, connection.createArrayOf("varchar", orders));
+                    statement.setArray(2, connection.createArrayOf("varchar", stores));
+                    statement.setArray(3, connection.createArrayOf("varchar", partners));
+                    statement.setArray(4, connection.createArrayOf("integer", amounts));
+                    statement.setArray(5, connection.createArrayOf("varchar", fingerprints));
+                    statement.setArray(6, connection.createArrayOf("bigint", firstChecks));
+                    statement.setArray(7, connection.createArrayOf("bigint", deadlines));
+                    statement.setArray(8, connection.createArrayOf("bigint", sweeps));
+                    statement.setArray(9, connection.createArrayOf("text", commands));
+                    try (ResultSet row = statement.executeQuery()) {
+                        while (row.next()) {
+                            LedgerEntry entry = entry(row);
+                            admitted.put(entry.partnerOrderNo(), entry);
+                        }
                     }
                 }
-            }
-            Map<String, LedgerEntry> existing = admitted.size() == n ? new HashMap<>()
-                    : findPayments(connection, payments.stream().map(NewPayment::partnerOrderNo)
-                            .filter(order -> !admitted.containsKey(order)).toList());
-            List<Admission> admissions = new ArrayList<>(n);
-            for (NewPayment payment : payments) {
-                // a number given twice: its first occurrence is the admitted one
-                LedgerEntry entry = admitted.remove(payment.partnerOrderNo());
-                if (entry != null) {
-                    admissions.add(new Admission.Admitted(entry));
-                    existing.putIfAbsent(payment.partnerOrderNo(), entry);
-                    continue;
+                Map<String, LedgerEntry> existing = admitted.size() == n ? new HashMap<>()
+                        : findPayments(connection, distinct.keySet().stream()
+                                .filter(order -> !admitted.containsKey(order)).toList());
+                List<Admission> admissions = new ArrayList<>(payments.size());
+                for (NewPayment payment : payments) {
+                    // a number given twice: its first occurrence is the admitted one
+                    LedgerEntry entry = admitted.remove(payment.partnerOrderNo());
+                    if (entry != null) {
+                        admissions.add(new Admission.Admitted(entry));
+                        existing.putIfAbsent(payment.partnerOrderNo(), entry);
+                        continue;
+                    }
+                    LedgerEntry known = existing.get(payment.partnerOrderNo());
+                    if (known == null) {
+                        throw new LedgerException("payment " + payment.partnerOrderNo()
+                                + " was neither admitted nor found");
+                    }
+                    admissions.add(conflict(known, payment.orderAmount(), payment.barcode())
+                            .map(Admission.class::cast).orElseGet(() -> new Admission.Existing(known)));
                 }
-                LedgerEntry known = existing.get(payment.partnerOrderNo());
-                if (known == null) {
-                    throw new LedgerException("payment " + payment.partnerOrderNo() + " was neither admitted nor found");
-                }
-                admissions.add(conflict(known, payment.orderAmount(), payment.barcode()).map(Admission.class::cast)
-                        .orElseGet(() -> new Admission.Existing(known)));
-            }
-            return admissions;
+                return admissions;
+            });
         } catch (SQLException e) {
-            throw new LedgerException(n == 1 ? "could not admit payment " + orders[0]
-                    : "could not admit " + n + " payments", e);
+            throw new LedgerException(payments.size() == 1 ? "could not admit payment " + orders[0]
+                    : "could not admit " + payments.size() + " payments", e);
         }
     }
 

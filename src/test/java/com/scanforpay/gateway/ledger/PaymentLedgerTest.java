@@ -124,17 +124,20 @@ class PaymentLedgerTest {
 
         List<Admission> admissions = ledger.admitPayments(List.of(
                 payment(fresh, 500), payment(known, 2100), payment(twice, 700), payment(taken, 9999),
-                payment(twice, 700), payment(other, 800)));
+                payment(twice, 900), payment(twice, 700), payment(other, 800)));
 
-        assertEquals(6, admissions.size(), "one admission per payment, in their order");
+        assertEquals(7, admissions.size(), "one admission per payment, in their order");
         assertEquals(fresh, assertInstanceOf(Admission.Admitted.class, admissions.get(0)).entry().partnerOrderNo());
         assertEquals(500, ((Admission.Admitted) admissions.get(0)).entry().orderAmount());
         assertEquals(known, assertInstanceOf(Admission.Existing.class, admissions.get(1)).entry().partnerOrderNo());
         assertEquals(twice, assertInstanceOf(Admission.Admitted.class, admissions.get(2)).entry().partnerOrderNo());
         assertEquals("orderAmount", assertInstanceOf(Admission.Conflict.class, admissions.get(3)).field());
-        assertEquals(twice, assertInstanceOf(Admission.Existing.class, admissions.get(4)).entry().partnerOrderNo(),
+        assertEquals("orderAmount", assertInstanceOf(Admission.Conflict.class, admissions.get(4)).field(),
+                "a number given again with another amount: the first one's payment is the one admitted");
+        assertEquals(twice, assertInstanceOf(Admission.Existing.class, admissions.get(5)).entry().partnerOrderNo(),
                 "a number given twice is admitted once");
-        LedgerEntry last = assertInstanceOf(Admission.Admitted.class, admissions.get(5)).entry();
+        assertEquals(700, ledger.find(twice).orElseThrow().orderAmount());
+        LedgerEntry last = assertInstanceOf(Admission.Admitted.class, admissions.get(6)).entry();
         assertEquals(other, last.partnerOrderNo());
         assertEquals(PaymentState.PAYING, last.state());
         assertEquals(BARCODE_SHA256, last.barcodeFingerprint());
