@@ -42,7 +42,7 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     /** Most keys in one statement. */
     private static final int MAX_BATCH = 256;
     /** Statements of one kind running at once: beyond that, callers go together into the next one. */
-    private static final int CONCURRENT_BATCHES = 4;
+    private static final int CONCURRENT_BATCHES = 2;
     /** Longest a claim or confirmation waits for a statement to take it (then: an outage, never run). */
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 

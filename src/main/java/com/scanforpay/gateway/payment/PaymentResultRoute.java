@@ -74,7 +74,7 @@ public class PaymentResultRoute extends RouteBuilder {
     private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
     /** Confirmations made at the same time (results acknowledged together) go in one statement. */
     private final BatchedCalls<PublishedResult, Void> publishedConfirmations = new BatchedCalls<>(
-            "published results' confirmations", 256, 4, Duration.ofSeconds(30), published -> {
+            "published results' confirmations", 256, 2, Duration.ofSeconds(30), published -> {
                 ledger.confirmPublished(published);
                 return Collections.nCopies(published.size(), null);
             });
