@@ -10,11 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The payments API over real HTTP (java.net.http), for the tests. */
 final class ApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Longer than any wait a test asks for ({@code ?wait=} at most 30 s) and the request timeout. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -61,7 +64,14 @@ final class ApiClient {
     }
 
     private CompletableFuture<Answer> send(HttpRequest.Builder request) {
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new Answer(response.statusCode(), response.body(), response));
+        HttpRequest built = request.build();
+        // the request timeout ends only the wait for the headers: a body that never ends would wait forever
+        return http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> new Answer(response.statusCode(), response.body(), response))
+                .orTimeout(ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .exceptionally(failure -> {
+                    throw new IllegalStateException("no complete answer to " + built.method() + " " + built.uri()
+                            + " within " + ANSWER_TIMEOUT + ": " + failure, failure);
+                });
     }
 }
