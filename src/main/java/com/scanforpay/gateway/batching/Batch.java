@@ -2,8 +2,12 @@ package com.scanforpay.gateway.batching;
 
 import java.util.List;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The work of one batch of requests: one statement for many payments.
@@ -27,9 +31,9 @@ public interface Batch<I, O> {
 
     /**
      * Runs {@code batch} on {@code requests} and completes each one's output. If a batch of several fails for a
-     * reason that may belong to one of its rows (a constraint, a value, a deadlock with another batch), each request
-     * is run alone, so that one row's failure never fails the others; any other failure (the database out of reach)
-     * fails them all at once, without a statement each.
+     * reason that may belong to one of its rows (a constraint, a trigger, a value, a deadlock with another batch),
+     * each request is run alone, so that one row's failure never fails the others; an outage (the database out of
+     * reach) fails them all at once, without a statement each.
      */
     static <I, O> void complete(String name, Batch<I, O> batch, List<Request<I, O>> requests) {
         List<O> outputs;
@@ -55,19 +59,30 @@ public interface Batch<I, O> {
     }
 
     /**
-     * Whether a batch's failure may be one row's doing: a database error of class 21, 22 or 23 (cardinality, data,
-     * constraint) or 40 (a deadlock or serialisation failure: a row alone cannot take part in one), or a failure
-     * that is not the database's at all (a value the code could not map). Connection and resource errors, and
-     * errors without an SQLSTATE (the pool's), are outages.
+     * Whether a batch's failure may be one row's doing, so that running each row alone is worth it: anything but an
+     * outage. Outages are what the gateway as a whole treats as one (see {@code payment.Outage}): a database error
+     * of class 08, 53, 57, 58 or XX, a read-only connection (25006), a lock not obtained in time (55P03), an error
+     * without an SQLSTATE (the pool's), a connection exception, and a refused, timed-out or interrupted wait.
+     * A deadlock or serialisation failure (class 40) is split too: a row alone cannot take part in one.
      */
     static boolean mayBelongToARow(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RejectedExecutionException || cause instanceof TimeoutException
+                    || cause instanceof InterruptedException || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException || cause instanceof SQLRecoverableException) {
+                return false;
+            }
             if (cause instanceof SQLException sql) {
                 String state = sql.getSQLState();
-                return state != null && (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")
-                        || state.startsWith("40"));
+                if (state == null || state.length() < 2 || state.equals("25006") || state.equals("55P03")) {
+                    return false;
+                }
+                return switch (state.substring(0, 2)) {
+                    case "08", "53", "57", "58", "XX" -> false;
+                    default -> true;
+                };
             }
         }
-        return !(failure instanceof RejectedExecutionException);
+        return true;
     }
 }
