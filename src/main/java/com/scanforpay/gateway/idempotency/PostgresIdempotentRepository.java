@@ -293,23 +293,8 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
 
     /** Which of {@code keys} are claimed or done: work on them has begun, here or elsewhere. */
     public Set<String> present(Collection<String> keys) {
-        if (keys.isEmpty()) {
-            return Set.of();
-        }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(PRESENT)) {
-            statement.setString(1, name);
-            statement.setArray(2, connection.createArrayOf("varchar", keys.toArray()));
-            Set<String> present = new HashSet<>();
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    present.add(row.getString(1));
-                }
-            }
-            return present;
-        } catch (SQLException e) {
-            throw new IdempotentStoreException("could not read " + keys.size() + " idempotent keys in " + name, e);
-        }
+        return keys.isEmpty() ? Set.of()
+                : keys("read", new LinkedHashSet<>(keys), PRESENT, (connection, statement) -> { });
     }
 
     /** Nothing to start: every call borrows a connection from the pool. */
