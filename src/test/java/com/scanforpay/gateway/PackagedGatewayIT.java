@@ -18,6 +18,9 @@ import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -185,6 +188,50 @@ class PackagedGatewayIT {
         assertEquals("QUERY", cutOff.get(0).get("source").asText(), "its answer never came: asked " + cutOff);
         assertTrue(sandbox.calls(ScanForPaySandbox.QUERY_PATH).stream()
                 .anyMatch(call -> inFlight.equals(call.partnerOrderNo())), "queried");
+    }
+
+    /**
+     * A poll's payments are admitted to the ledger together (one statement) and only then sent. Killed after that
+     * write, with none of the calls having reached the provider (it accepts connections and never reads or answers,
+     * like a network that drops them), the restarted instance asks the provider about each payment, learns it never
+     * arrived (code 30) and sends it once: every order paid once, none lost.
+     */
+    @Test
+    void killedAfterABatchOfPaymentsWasAdmittedBeforeTheProviderGotThemPaysEachOnce() throws IOException {
+        String topic = newCommandsTopic(1);
+        List<String> orders = IntStream.range(0, 30).mapToObj(i -> newOrderNo()).toList();
+        orders.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        Map<String, String> env = withCommandsTopic(topic);
+        ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
+
+        try (SilentProvider silent = new SilentProvider()) {
+            Map<String, String> unreachable = new HashMap<>(env);
+            unreachable.put("SCANFORPAY_BASE_URL", silent.baseUrl());
+            try (GatewayProcess first = GatewayProcess.start("admitted-batch-first-run", unreachable).awaitReady()) {
+                await("every payment admitted and its call under way").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> ledgerStates(orders).equals(Map.of("PAYING", orders.size()))
+                                && silent.connections() > 0);
+                first.kill();
+            }
+        }
+        assertEquals(Map.of(), committedOffsets(topic), "nothing committed before the kill");
+        assertTrue(orders.stream().allMatch(order -> TOPICS.results().withKey(order).isEmpty()), "no result yet");
+        assertTrue(orders.stream().allMatch(order -> sandbox.payCalls(order) == 0), "the provider got none of them");
+
+        try (GatewayProcess second = GatewayProcess.start("admitted-batch-second-run", env).awaitReady()) {
+            // the payments stay PAYING until their calls would have timed out, then each is queried
+            await("every payment settled").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> orders.stream().allMatch(order -> outcomes(order).contains("SUCCESS")));
+            TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
+        }
+        assertEquals(Map.of(0, (long) orders.size()), committedOffsets(topic), "everything committed");
+        assertEquals(Map.of("SUCCESS", orders.size()), ledgerStates(orders));
+        for (String order : orders) {
+            assertMatchesTheProvider(order, TOPICS.results().jsonWithKey(order), SandboxBarcodes.PAID);
+            assertTrue(sandbox.calls(ScanForPaySandbox.QUERY_PATH).stream()
+                    .anyMatch(call -> order.equals(call.partnerOrderNo())), "asked before it was sent again");
+        }
     }
 
     /**
@@ -444,6 +491,69 @@ class PackagedGatewayIT {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the published-results keys", e);
+        }
+    }
+
+    /** How many of these orders the ledger has in each payment state. */
+    private static Map<String, Integer> ledgerStates(List<String> orders) {
+        LocalPostgres postgres = GatewayTestStack.postgres();
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+                postgres.password());
+                PreparedStatement statement = connection.prepareStatement("SELECT state, count(*) FROM payments"
+                        + " WHERE partner_order_no = ANY (?) GROUP BY state")) {
+            statement.setArray(1, connection.createArrayOf("varchar", orders.toArray()));
+            Map<String, Integer> states = new HashMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    states.put(rows.getString(1), rows.getInt(2));
+                }
+            }
+            return states;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the ledger", e);
+        }
+    }
+
+    /**
+     * A provider address that accepts connections and never reads or answers: calls to it
+     * stay in flight without reaching any provider.
+     */
+    private static final class SilentProvider implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = Collections.synchronizedList(new ArrayList<>());
+        private final Thread acceptor = new Thread(this::accept, "silent-provider");
+
+        SilentProvider() throws IOException {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        int connections() {
+            return accepted.size();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    accepted.add(server.accept());
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            synchronized (accepted) {
+                for (Socket socket : accepted) {
+                    socket.close();
+                }
+            }
         }
     }
 

@@ -9,6 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -17,8 +20,9 @@ import org.apache.camel.Exchange;
  * The ledger admission of PAY commands as a route step: the payment named by exchange property
  * {@link #PAYMENT} is admitted, and the {@link Admission} set as property {@link #ADMISSION}. Payments that start
  * together (a poll's worth under load) are admitted in one statement ({@link Coalescer}); the dispatch thread hands
- * each over and starts the next, and the commands go on, in the order they started, on the admissions thread once
- * their statement is in (sealing the request and sending it, which holds no thread).
+ * each over and starts the next. Once their statement is in, the commands go on, in the order they started, on one
+ * thread of their own (sealing the request and sending it, which holds no thread): the admissions thread is free for
+ * the next statement meanwhile.
  */
 @Singleton
 public class PaymentAdmissions implements AsyncProcessor {
@@ -31,6 +35,12 @@ public class PaymentAdmissions implements AsyncProcessor {
     private static final int MAX_BATCH = 256;
 
     private final Coalescer<NewPayment, Admission> admissions;
+    /** Where admitted commands go on: one thread, so in the order they started. */
+    private final ExecutorService admitted = Executors.newSingleThreadExecutor(work -> {
+        Thread thread = new Thread(work, "payment-admitted");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Inject
     public PaymentAdmissions(PaymentLedger ledger) {
@@ -39,14 +49,14 @@ public class PaymentAdmissions implements AsyncProcessor {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).whenComplete((admission, failure) -> {
+        admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).whenCompleteAsync((admission, failure) -> {
             if (failure != null) {
                 exchange.setException(failure instanceof CompletionException ? failure.getCause() : failure);
             } else {
                 exchange.setProperty(ADMISSION, admission);
             }
             callback.done(false);
-        });
+        }, this::goOn);
         return false;
     }
 
@@ -66,8 +76,19 @@ public class PaymentAdmissions implements AsyncProcessor {
         return done;
     }
 
+    /** Runs {@code work} on the admitted commands' thread; on the caller's once that has stopped (never dropped). */
+    private void goOn(Runnable work) {
+        try {
+            admitted.execute(work);
+        } catch (RejectedExecutionException e) {
+            work.run();
+        }
+    }
+
+    /** Stops admitting; commands already admitted still go on. */
     @PreDestroy
     void close() {
         admissions.close();
+        admitted.shutdown();
     }
 }

@@ -60,7 +60,7 @@ public final class Benchmark {
     /** The options, from {@code -Dbench.*}. */
     record Settings(List<Integer> latenciesMs, int commands, int warmup, int paced, Double rate, int partitions,
             int instances, boolean jfr, int notifies, int notifyConcurrency, int notifyPaced, int referenceInFlight,
-            String referenceHttp) {
+            String referenceHttp, List<String> jvmOptions) {
 
         static Settings fromSystemProperties() {
             String rate = System.getProperty("bench.rate", "").trim();
@@ -73,7 +73,9 @@ public final class Benchmark {
                     Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
                     intProperty("bench.notifies", 5000), intProperty("bench.notify.concurrency", 64),
                     intProperty("bench.notify.paced", 3000), intProperty("bench.reference.inflight", 500),
-                    System.getProperty("bench.reference.http", "1.1"));
+                    System.getProperty("bench.reference.http", "1.1"),
+                    Arrays.stream(System.getProperty("bench.jvm", "").trim().split("\\s+"))
+                            .filter(option -> !option.isEmpty()).toList());
         }
 
         private static int intProperty(String name, int fallback) {
@@ -493,9 +495,10 @@ public final class Benchmark {
         return env;
     }
 
-    /** The same for the gateway and the reference: GatewayProcess's heap, and JFR on request. */
+    /** The same for the gateway and the reference: GatewayProcess's heap, any extra options, and JFR on request. */
     private List<String> jvmOptions(String run) {
         List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        options.addAll(settings.jvmOptions());
         if (settings.jfr()) {
             options.add("-XX:StartFlightRecording=settings=profile,filename=" + home.resolve(run + ".jfr"));
         }
@@ -597,7 +600,9 @@ public final class Benchmark {
                 .append(" measured commands (burst), ").append(settings.paced()).append(" paced at ")
                 .append(settings.rate() == null ? "half the gateway's burst rate" : settings.rate() + "/s")
                 .append(", ").append(settings.partitions()).append(" partitions, fresh topics and consumer group per "
-                        + "run; gateway and reference as child JVMs with -Xmx256m; reference: ")
+                        + "run; gateway and reference as child JVMs with -Xmx256m")
+                .append(settings.jvmOptions().isEmpty() ? "" : " " + String.join(" ", settings.jvmOptions()))
+                .append("; reference: ")
                 .append(settings.referenceInFlight()).append(" records in flight, HTTP/")
                 .append(settings.referenceHttp()).append(". Both run without a notify URL (the reference has no notify "
                         + "endpoint), so both do the same work per payment: one signed pay call, its answer verified, "
