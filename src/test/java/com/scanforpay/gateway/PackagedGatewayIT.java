@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.localstack.LocalPostgres;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
+import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.SandboxOrder;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
@@ -202,6 +203,10 @@ class PackagedGatewayIT {
         List<String> orders = IntStream.range(0, 30).mapToObj(i -> newOrderNo()).toList();
         orders.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
         Map<String, String> env = withCommandsTopic(topic);
+        // stated, not left to the defaults: a call is asked about after the response timeout (well after the kill,
+        // so every call is still in flight then) and may be sent once more until the deadline
+        env.put("SCANFORPAY_RESPONSE_TIMEOUT", "10s");
+        env.put("SCANFORPAY_PENDING_DEADLINE", "120s");
         ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
 
         try (SilentProvider silent = new SilentProvider()) {
@@ -229,8 +234,10 @@ class PackagedGatewayIT {
         assertEquals(Map.of("SUCCESS", orders.size()), ledgerStates(orders));
         for (String order : orders) {
             assertMatchesTheProvider(order, TOPICS.results().jsonWithKey(order), SandboxBarcodes.PAID);
-            assertTrue(sandbox.calls(ScanForPaySandbox.QUERY_PATH).stream()
-                    .anyMatch(call -> order.equals(call.partnerOrderNo())), "asked before it was sent again");
+            List<String> calls = sandbox.calls().stream().filter(call -> order.equals(call.partnerOrderNo()))
+                    .map(SandboxCall::path).toList();
+            assertEquals(ScanForPaySandbox.QUERY_PATH, calls.get(0), "asked before it was sent again: " + calls);
+            assertTrue(calls.contains(ScanForPaySandbox.PAY_PATH), "sent again: " + calls);
         }
     }
 
@@ -519,8 +526,8 @@ class PackagedGatewayIT {
      * stay in flight without reaching any provider.
      */
     private static final class SilentProvider implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        private final List<Socket> accepted = Collections.synchronizedList(new ArrayList<>());
+        private final ServerSocket server = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
+        private final List<Socket> accepted = new ArrayList<>();
         private final Thread acceptor = new Thread(this::accept, "silent-provider");
 
         SilentProvider() throws IOException {
@@ -532,27 +539,34 @@ class PackagedGatewayIT {
             return "http://127.0.0.1:" + server.getLocalPort();
         }
 
-        int connections() {
+        synchronized int connections() {
             return accepted.size();
         }
 
         private void accept() {
             while (!server.isClosed()) {
                 try {
-                    accepted.add(server.accept());
+                    keep(server.accept());
                 } catch (IOException e) {
                     return; // closed
                 }
             }
         }
 
+        /** Keeps an accepted connection open, or closes it if the provider has been closed meanwhile. */
+        private synchronized void keep(Socket socket) throws IOException {
+            if (server.isClosed()) {
+                socket.close();
+            } else {
+                accepted.add(socket);
+            }
+        }
+
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
             server.close();
-            synchronized (accepted) {
-                for (Socket socket : accepted) {
-                    socket.close();
-                }
+            for (Socket socket : accepted) {
+                socket.close();
             }
         }
     }

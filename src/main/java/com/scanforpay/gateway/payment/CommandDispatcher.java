@@ -33,8 +33,8 @@ import org.jboss.logging.Logger;
  * nothing new starts until the consumer has rewound and waited ({@link CommandConsumer}).</li>
  * </ul>
  * Sends are asynchronous (a provider call in flight holds no thread), so hundreds of payments run on a few threads;
- * their first steps run on one dispatch thread (a PAY's admission in the ledger then on the admissions thread), never
- * on the consumer thread, which keeps polling.
+ * their first steps run on one dispatch thread (a PAY's admission in the ledger then on the admissions thread, and
+ * its call on the admitted payments' thread), never on the consumer thread, which keeps polling.
  */
 final class CommandDispatcher implements Processor {
 

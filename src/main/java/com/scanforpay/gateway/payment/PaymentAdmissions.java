@@ -31,6 +31,8 @@ public class PaymentAdmissions implements AsyncProcessor {
     static final String PAYMENT = "scanforpay.newPayment";
     /** Exchange property: the ledger's {@link Admission} of it. */
     static final String ADMISSION = "scanforpay.admission";
+    /** Exchange property: when the admission was committed ({@link System#nanoTime()}). */
+    static final String ADMITTED_AT = "scanforpay.admittedAt";
     /** Most payments in one statement. */
     private static final int MAX_BATCH = 256;
 
@@ -49,14 +51,21 @@ public class PaymentAdmissions implements AsyncProcessor {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).whenCompleteAsync((admission, failure) -> {
-            if (failure != null) {
-                exchange.setException(failure instanceof CompletionException ? failure.getCause() : failure);
-            } else {
-                exchange.setProperty(ADMISSION, admission);
-            }
-            callback.done(false);
-        }, this::goOn);
+        admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).whenComplete((admission, failure) -> {
+            long admittedAt = System.nanoTime();
+            goOn(() -> {
+                try {
+                    if (failure != null) {
+                        exchange.setException(failure instanceof CompletionException ? failure.getCause() : failure);
+                    } else {
+                        exchange.setProperty(ADMISSION, admission);
+                        exchange.setProperty(ADMITTED_AT, admittedAt);
+                    }
+                } finally {
+                    callback.done(false);
+                }
+            });
+        });
         return false;
     }
 
@@ -64,6 +73,7 @@ public class PaymentAdmissions implements AsyncProcessor {
     public void process(Exchange exchange) {
         try {
             exchange.setProperty(ADMISSION, admissions.submit(exchange.getProperty(PAYMENT, NewPayment.class)).join());
+            exchange.setProperty(ADMITTED_AT, System.nanoTime());
         } catch (CompletionException e) {
             exchange.setException(e.getCause());
         }
@@ -76,11 +86,14 @@ public class PaymentAdmissions implements AsyncProcessor {
         return done;
     }
 
-    /** Runs {@code work} on the admitted commands' thread; on the caller's once that has stopped (never dropped). */
+    /**
+     * Runs {@code work} on the admitted commands' thread; on the caller's if it cannot be handed over (stopped, or no
+     * thread to be had): never dropped, or the command would never finish and its order's next one never start.
+     */
     private void goOn(Runnable work) {
         try {
             admitted.execute(work);
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException | Error e) {
             work.run();
         }
     }

@@ -156,6 +156,16 @@ public class PaymentCommandRoute extends RouteBuilder {
         exchange.getMessage().setBody(null);
         Admission admission = exchange.getProperty(PaymentAdmissions.ADMISSION, Admission.class);
         if (admission instanceof Admission.Admitted) {
+            Duration waited = Duration.ofNanos(System.nanoTime() - exchange.getProperty(PaymentAdmissions.ADMITTED_AT,
+                    Long.class));
+            if (waited.compareTo(config.responseTimeout()) > 0) {
+                // The resolver's first query is timed from the admission as if the call had started then (connect
+                // and response timeouts, then a delay): a pay started this late could reach the provider after that
+                // query. Never sent, it is asked about and sent once from there (only a stalled process waits so long).
+                log.warn("PAY {} not sent: admitted {} ms ago; the resolver asks the provider about it and sends it "
+                        + "once", command.partnerOrderNo(), waited.toMillis());
+                return;
+            }
             exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command, partnerOf(command)));
         } else if (admission instanceof Admission.Conflict conflict) {
             log.warn("PAY {} refused: {}", command.partnerOrderNo(), conflict.message());
