@@ -2,9 +2,6 @@ package com.scanforpay.gateway.batching;
 
 import java.util.List;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -60,27 +57,17 @@ public interface Batch<I, O> {
 
     /**
      * Whether a batch's failure may be one row's doing, so that running each row alone is worth it: anything but an
-     * outage. Outages are what the gateway as a whole treats as one (see {@code payment.Outage}): a database error
-     * of class 08, 53, 57, 58 or XX, a read-only connection (25006), a lock not obtained in time (55P03), an error
-     * without an SQLSTATE (the pool's), a connection exception, and a refused, timed-out or interrupted wait.
-     * A deadlock or serialisation failure (class 40) is split too: a row alone cannot take part in one.
+     * outage ({@link DatabaseOutage}, or a refused, timed-out or interrupted wait). A deadlock or serialisation
+     * failure (class 40) is split too: a row alone cannot take part in one.
      */
     static boolean mayBelongToARow(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof RejectedExecutionException || cause instanceof TimeoutException
-                    || cause instanceof InterruptedException || cause instanceof SQLTransientConnectionException
-                    || cause instanceof SQLNonTransientConnectionException || cause instanceof SQLRecoverableException) {
+                    || cause instanceof InterruptedException) {
                 return false;
             }
             if (cause instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state == null || state.length() < 2 || state.equals("25006") || state.equals("55P03")) {
-                    return false;
-                }
-                return switch (state.substring(0, 2)) {
-                    case "08", "53", "57", "58", "XX" -> false;
-                    default -> true;
-                };
+                return sql.getSQLState() != null && sql.getSQLState().startsWith("40") || !DatabaseOutage.is(sql);
             }
         }
         return true;

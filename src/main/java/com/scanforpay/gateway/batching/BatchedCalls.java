@@ -27,6 +27,16 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BatchedCalls<I, O> {
 
+    /** Most rows in one database statement. */
+    private static final int STATEMENT_MAX_BATCH = 256;
+    /**
+     * Database statements of one kind running at once. Chosen by measurement (README, "Benchmark"): one at a time
+     * batched best but queued callers behind one slow statement; four at once lost the batching.
+     */
+    private static final int STATEMENT_CONCURRENCY = 2;
+    /** Longest a call waits for a statement to take it; then an outage, never run. */
+    private static final Duration STATEMENT_MAX_WAIT = Duration.ofSeconds(30);
+
     private final String name;
     private final int maxBatch;
     private final int concurrency;
@@ -52,6 +62,11 @@ public final class BatchedCalls<I, O> {
         this.concurrency = concurrency;
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         this.batch = Objects.requireNonNull(batch, "batch");
+    }
+
+    /** Calls that are database statements of one kind: the settings every store of the gateway uses. */
+    public static <I, O> BatchedCalls<I, O> ofStatements(String name, Batch<I, O> batch) {
+        return new BatchedCalls<>(name, STATEMENT_MAX_BATCH, STATEMENT_CONCURRENCY, STATEMENT_MAX_WAIT, batch);
     }
 
     /** Runs {@code input} in a batch (this thread's, or another caller's) and returns its output. */

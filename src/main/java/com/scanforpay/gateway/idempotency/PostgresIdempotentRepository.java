@@ -39,13 +39,6 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
     public static final int MAX_KEY_LENGTH = 512;
     /** Longest repository name the table holds ({@code varchar(64)}). */
     public static final int MAX_NAME_LENGTH = 64;
-    /** Most keys in one statement. */
-    private static final int MAX_BATCH = 256;
-    /** Statements of one kind running at once: beyond that, callers go together into the next one. */
-    private static final int CONCURRENT_BATCHES = 2;
-    /** Longest a claim or confirmation waits for a statement to take it (then: an outage, never run). */
-    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
-
     // Claims new keys, or takes over claims older than the lease, many in one statement. A fresh claim or a DONE
     // key is left as it is: ON CONFLICT ... WHERE then changes no row and returns none. Concurrent claimers of one
     // key are serialised by the primary key (the loser waits for the winner's commit and then sees its fresh
@@ -116,9 +109,8 @@ public class PostgresIdempotentRepository implements IdempotentRepository {
         if (claimLease.isNegative()) {
             throw new IllegalArgumentException("claim lease must not be negative");
         }
-        this.claims = new BatchedCalls<>(name + " claims", MAX_BATCH, CONCURRENT_BATCHES, MAX_WAIT, this::claim);
-        this.confirmations = new BatchedCalls<>(name + " confirmations", MAX_BATCH, CONCURRENT_BATCHES, MAX_WAIT,
-                this::confirm);
+        this.claims = BatchedCalls.ofStatements(name + " claims", this::claim);
+        this.confirmations = BatchedCalls.ofStatements(name + " confirmations", this::confirm);
     }
 
     public String name() {

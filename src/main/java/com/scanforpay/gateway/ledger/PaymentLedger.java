@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.ledger;
 
+import com.scanforpay.gateway.batching.BatchedCalls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -147,6 +150,11 @@ public class PaymentLedger {
             "SELECT state FROM payments WHERE partner_order_no = ? FOR SHARE";
 
     private final DataSource dataSource;
+    private final BatchedCalls<PublishedResult, Void> publishedConfirmations = BatchedCalls.ofStatements(
+            "published results' confirmations", published -> {
+                confirmPublished(published);
+                return Collections.nCopies(published.size(), null);
+            });
 
     public PaymentLedger(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -295,16 +303,19 @@ public class PaymentLedger {
      * payment stays due, so that the resolver republishes its result if whoever moved it died before publishing.
      */
     public void confirmPublished(String partnerOrderNo, PaymentState published) {
-        confirmPublished(List.of(new PublishedResult(partnerOrderNo, published)));
+        PublishedResult result = new PublishedResult(partnerOrderNo, published);
+        checkFinal(result);
+        try {
+            // made at the same time (results acknowledged together), confirmations go in one statement
+            publishedConfirmations.call(result);
+        } catch (CompletionException e) {
+            throw new LedgerException("could not confirm the result of " + partnerOrderNo, e.getCause());
+        }
     }
 
     /** {@link #confirmPublished(String, PaymentState)} of many results, in one statement. */
     public void confirmPublished(List<PublishedResult> published) {
-        for (PublishedResult result : published) {
-            if (!result.state().isFinal()) {
-                throw new IllegalArgumentException("only a final state's result is confirmed: " + result.state());
-            }
-        }
+        published.forEach(PaymentLedger::checkFinal);
         if (published.isEmpty()) {
             return;
         }
@@ -319,6 +330,12 @@ public class PaymentLedger {
         } catch (SQLException e) {
             throw new LedgerException(published.size() == 1 ? "could not confirm the result of "
                     + published.get(0).partnerOrderNo() : "could not confirm " + published.size() + " results", e);
+        }
+    }
+
+    private static void checkFinal(PublishedResult result) {
+        if (!result.state().isFinal()) {
+            throw new IllegalArgumentException("only a final state's result is confirmed: " + result.state());
         }
     }
 

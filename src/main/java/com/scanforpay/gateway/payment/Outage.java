@@ -1,9 +1,7 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.batching.DatabaseOutage;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -39,7 +37,7 @@ public final class Outage {
 
     private static boolean isOutageItself(Throwable cause) {
         if (cause instanceof SQLException sql) {
-            return isDatabaseOutage(sql);
+            return DatabaseOutage.is(sql);
         }
         if (cause instanceof KafkaException kafka) {
             // a record the broker refuses for its own size or content stays refused: not an outage
@@ -51,31 +49,5 @@ public final class Outage {
         return cause instanceof ResultBeingPublishedException || cause instanceof RejectedExecutionException
                 || cause instanceof TimeoutException
                 || cause instanceof InterruptedException;
-    }
-
-    /**
-     * Connection, resource, operator and transaction-rollback classes of SQLSTATE, a read-only connection (25006)
-     * and a lock timeout (55P03), and errors without one (the connection pool's own, e.g. an acquisition timeout). Data and constraint errors (classes 22, 23) belong to
-     * the row, and so do other deterministic errors of one statement.
-     */
-    private static boolean isDatabaseOutage(SQLException sql) {
-        if (sql instanceof SQLTransientException || sql instanceof SQLRecoverableException
-                || sql instanceof SQLNonTransientConnectionException) {
-            return true;
-        }
-        String state = sql.getSQLState();
-        if (state == null || state.length() < 2) {
-            return true;
-        }
-        // a read-only connection (to a former primary after a failover), a lock not obtained in time
-        if (state.equals("25006") || state.equals("55P03")) {
-            return true;
-        }
-        return switch (state.substring(0, 2)) {
-            // connection exception, transaction rollback (serialisation, deadlock), insufficient resources,
-            // operator intervention (shutdown, cancel), system error, internal error
-            case "08", "40", "53", "57", "58", "XX" -> true;
-            default -> false;
-        };
     }
 }

@@ -2,14 +2,11 @@ package com.scanforpay.gateway.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.api.ResultWaiters;
-import com.scanforpay.gateway.batching.BatchedCalls;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
-import com.scanforpay.gateway.ledger.LedgerException;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
-import com.scanforpay.gateway.ledger.PublishedResult;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,11 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -72,12 +67,6 @@ public class PaymentResultRoute extends RouteBuilder {
     ResultWaiters waiters;
 
     private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
-    /** Confirmations made at the same time (results acknowledged together) go in one statement. */
-    private final BatchedCalls<PublishedResult, Void> publishedConfirmations = new BatchedCalls<>(
-            "published results' confirmations", 256, 2, Duration.ofSeconds(30), published -> {
-                ledger.confirmPublished(published);
-                return Collections.nCopies(published.size(), null);
-            });
 
     @Override
     public void configure() {
@@ -124,7 +113,10 @@ public class PaymentResultRoute extends RouteBuilder {
                 .end()
                 // the payment's final result is on Kafka (now, or before): the ledger stops offering it again
                 .filter(exchange -> exchange.getProperty(RESULT, PaymentResult.class).outcome().isPaymentFinal())
-                    .process(exchange -> confirmPublished(exchange.getProperty(RESULT, PaymentResult.class)));
+                    .process(exchange -> {
+                        PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
+                        ledger.confirmPublished(result.partnerOrderNo(), PaymentState.valueOf(result.outcome().name()));
+                    });
 
         from(SEND).routeId("send-result")
                 .log("Publishing ${body}")
@@ -172,16 +164,6 @@ public class PaymentResultRoute extends RouteBuilder {
         if (failure != null) {
             exchange.setException(null);
             throw failure instanceof RuntimeException runtime ? runtime : new RuntimeCamelException(failure);
-        }
-    }
-
-    /** The payment's final {@code result} is on Kafka: the ledger stops offering it again. */
-    private void confirmPublished(PaymentResult result) {
-        try {
-            publishedConfirmations.call(new PublishedResult(result.partnerOrderNo(),
-                    PaymentState.valueOf(result.outcome().name())));
-        } catch (CompletionException e) {
-            throw new LedgerException("could not confirm the result of " + result.partnerOrderNo(), e.getCause());
         }
     }
 
