@@ -2,12 +2,8 @@ package com.scanforpay.gateway.config;
 
 import com.scanforpay.gateway.config.ScanForPayConfig.PartnerAccount;
 import com.scanforpay.gateway.config.ScanForPayConfig.StoreMapping;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -108,27 +104,7 @@ public final class PartnerSettings {
             throw new IllegalArgumentException(setting + ".sign-key (or .sign-key-file) is required: the partner's "
                     + "sign key");
         }
-        return readKeyFile(account.signKeyFile().get(), setting + ".sign-key-file");
-    }
-
-    /**
-     * The key held in {@code file}, without surrounding whitespace (a mounted secret often ends with a newline).
-     *
-     * @throws IllegalArgumentException naming {@code setting} when the file cannot be read or holds no key
-     */
-    public static String readKeyFile(Path file, String setting) {
-        String key;
-        try {
-            key = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            // the exception's class says enough (no such file, not allowed); its message could be long
-            throw new IllegalArgumentException(setting + ": cannot read " + file + " ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException(setting + ": " + file + " is empty");
-        }
-        return key;
+        return SecretFiles.read(account.signKeyFile().get(), setting + ".sign-key-file");
     }
 
     private static String keySetting(String name, PartnerAccount account) {

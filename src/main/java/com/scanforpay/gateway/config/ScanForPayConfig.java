@@ -73,6 +73,14 @@ public interface ScanForPayConfig {
         return PartnerSettings.problems(this);
     }
 
+    /**
+     * Every problem of the secrets read from files ({@code SCANFORPAY_SIGN_KEY_FILE} and the other {@code …_FILE}
+     * variables of {@link SecretFiles}): an unreadable or empty file, or a secret given both ways; any stops start-up.
+     */
+    default List<@Null(message = "${validatedValue}") String> getSecretFileProblems() {
+        return SecretFiles.problems();
+    }
+
     /** One more ScanForPay partner account. */
     interface PartnerAccount {
 

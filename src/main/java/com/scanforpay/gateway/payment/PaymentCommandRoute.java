@@ -2,6 +2,7 @@ package com.scanforpay.gateway.payment;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
+import com.scanforpay.gateway.kafka.KafkaClients;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.ledger.Admission;
@@ -79,6 +80,8 @@ public class PaymentCommandRoute extends RouteBuilder {
     CommandIntake intake;
     @Inject
     PaymentAdmissions admissions;
+    @Inject
+    KafkaClients kafkaClients;
     @Inject
     LedgerProof proof;
     @Inject
@@ -311,8 +314,9 @@ public class PaymentCommandRoute extends RouteBuilder {
 
     /**
      * The commands consumer's settings. Its Kafka client is configured exactly as a camel-kafka consumer of the
-     * topic would be (brokers and any {@code camel.component.kafka.*} client setting), then fixed where the gateway
-     * needs it: its own commits, from the earliest record, bytes in.
+     * topic would be (brokers, any {@code camel.component.kafka.*} setting and the {@code kafka.*} client properties
+     * of {@link KafkaClients}), then fixed where the gateway needs it: its own commits, from the earliest record,
+     * bytes in.
      */
     private CommandConsumer.Settings consumerSettings() {
         ScanForPayConfig.Consumer consumer = config.consumer();
@@ -320,7 +324,7 @@ public class PaymentCommandRoute extends RouteBuilder {
                 KafkaEndpoint.class).getConfiguration();
         // a fraction of what may run, so that one poll never takes it past max-in-flight
         int maxPollRecords = Math.max(1, consumer.maxInFlight() / 4);
-        Properties props = kafka.createConsumerProperties();
+        Properties props = kafkaClients.withClientSettings(kafka.createConsumerProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));

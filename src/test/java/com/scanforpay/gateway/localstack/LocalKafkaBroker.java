@@ -42,6 +42,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -95,6 +99,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private final Path dataDir;
+    private final SecuredListeners secured;
     private final int port;
     private final int controllerPort;
     private final Process process;
@@ -102,7 +107,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Admin admin;
 
-    private LocalKafkaBroker(Path dataDir, int port, int controllerPort, Process process, Path logFile) {
+    private LocalKafkaBroker(Path dataDir, int port, int controllerPort, Process process, Path logFile,
+            SecuredListeners secured) {
+        this.secured = secured;
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -127,18 +134,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * {@code "offsets.topic.num.partitions"}). Listener/quorum/log-dir settings should not be overridden.
      */
     public static LocalKafkaBroker start(Path dataDir, int port, Map<String, String> brokerOverrides) {
+        return start(dataDir, port, brokerOverrides, null);
+    }
+
+    /**
+     * Like {@link #start(Path, int, Map)}, with {@code secured} listeners beside the PLAINTEXT one (null: none). Their
+     * ports 0 pick free ones; {@link #secured()} tells the ports taken, to start the broker again on the same ones.
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port, Map<String, String> brokerOverrides,
+            SecuredListeners secured) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         Path dir = dataDir.toAbsolutePath().normalize();
         LocalKafkaBroker broker;
         try {
-            broker = launch(dir, port, brokerOverrides);
+            broker = launch(dir, port, brokerOverrides, secured);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start local Kafka broker in " + dir, e);
         }
         try {
             broker.awaitReady(START_TIMEOUT);
+            broker.addScramUsers();
         } catch (RuntimeException | Error e) {
             broker.close();
             throw e;
@@ -147,17 +164,24 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** Writes the config and starts the child; serialised so that two starts cannot race on one data directory. */
-    private static synchronized LocalKafkaBroker launch(Path dir, int port, Map<String, String> brokerOverrides) throws IOException {
+    private static synchronized LocalKafkaBroker launch(Path dir, int port, Map<String, String> brokerOverrides,
+            SecuredListeners requested) throws IOException {
         Files.createDirectories(dir);
         ensureNotInUse(dir);
         int brokerPort = port == 0 ? freePort(-1) : requireFree(port);
         int controllerPort = freePort(brokerPort);
+        SecuredListeners secured = requested == null ? null : requested.withPorts(
+                requested.saslSslPort() == 0 ? freePort(controllerPort) : requireFree(requested.saslSslPort()),
+                requested.sslPort() == 0 ? freePort(controllerPort) : requireFree(requested.sslPort()));
+        if (secured != null && secured.saslSslPort() == secured.sslPort()) {
+            throw new IllegalStateException("the SASL_SSL and SSL listeners need two ports");
+        }
 
         Path kafkaLogs = dir.resolve("kafka-logs");
         boolean format = !Files.exists(kafkaLogs.resolve("meta.properties"));
 
         Path serverProperties = dir.resolve("server.properties");
-        writeServerProperties(serverProperties, kafkaLogs, brokerPort, controllerPort, brokerOverrides);
+        writeServerProperties(serverProperties, kafkaLogs, brokerPort, controllerPort, brokerOverrides, secured);
         Path log4jConfig = dir.resolve("kafka-log4j2.properties");
         try (InputStream in = LocalKafkaBroker.class.getResourceAsStream(LOG4J2_RESOURCE)) {
             if (in == null) {
@@ -205,7 +229,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 // stdin stays a pipe on purpose: the child exits when it closes (see BrokerProcessMain)
                 .start();
-        LocalKafkaBroker broker = new LocalKafkaBroker(dir, brokerPort, controllerPort, process, logFile);
+        LocalKafkaBroker broker = new LocalKafkaBroker(dir, brokerPort, controllerPort, process, logFile, secured);
         RUNNING.add(broker);
         return broker;
     }
@@ -213,6 +237,35 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** {@code "127.0.0.1:<port>"}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The secured listeners and their ports; null when the broker has none. */
+    public SecuredListeners secured() {
+        return secured;
+    }
+
+    /**
+     * Secured listeners on 127.0.0.1: {@code SASL_SSL} (mechanisms SCRAM-SHA-512 and PLAIN, each of {@code users}
+     * known to both) and {@code SSL} requiring a client certificate signed by the authority in {@code trustStore}.
+     * Their users may do only what ACLs allow (users {@code User:<name>}, certificates {@code User:CN=<name>}).
+     * Both present the certificate of {@code keyStore}; the stores are PKCS12 files with {@code storePassword}.
+     */
+    public record SecuredListeners(int saslSslPort, int sslPort, Path keyStore, Path trustStore,
+            String storePassword, Map<String, String> users) {
+
+        /** {@code "127.0.0.1:<port>"} of the SASL_SSL listener. */
+        public String saslSslBootstrapServers() {
+            return "127.0.0.1:" + saslSslPort;
+        }
+
+        /** {@code "127.0.0.1:<port>"} of the mutual-TLS listener. */
+        public String sslBootstrapServers() {
+            return "127.0.0.1:" + sslPort;
+        }
+
+        SecuredListeners withPorts(int saslSsl, int ssl) {
+            return new SecuredListeners(saslSsl, ssl, keyStore, trustStore, storePassword, users);
+        }
     }
 
     /** The broker (PLAINTEXT) port. */
@@ -418,7 +471,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static void writeServerProperties(Path file, Path kafkaLogs, int brokerPort, int controllerPort,
-                                              Map<String, String> overrides) throws IOException {
+                                              Map<String, String> overrides, SecuredListeners secured) throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -428,6 +481,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (secured != null) {
+            addSecuredListeners(p, secured);
+        }
         p.put("log.dirs", kafkaLogs.toString());
 
         p.put("num.partitions", "3");
@@ -458,6 +514,55 @@ public final class LocalKafkaBroker implements AutoCloseable {
         properties.putAll(p);
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             properties.store(writer, "Local single-node KRaft broker (LocalKafkaBroker); rewritten at every start");
+        }
+    }
+
+    private static void addSecuredListeners(Map<String, String> p, SecuredListeners secured) {
+        p.put("listeners", p.get("listeners") + ",SASL_SSL://127.0.0.1:" + secured.saslSslPort()
+                + ",SSL://127.0.0.1:" + secured.sslPort());
+        p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_SSL://127.0.0.1:"
+                + secured.saslSslPort() + ",SSL://127.0.0.1:" + secured.sslPort());
+        p.put("listener.security.protocol.map", p.get("listener.security.protocol.map")
+                + ",SASL_SSL:SASL_SSL,SSL:SSL");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        secured.users().forEach((user, password) -> plain.append(" user_").append(user).append("=\"")
+                .append(password).append('"'));
+        p.put("listener.name.sasl_ssl.plain.sasl.jaas.config", plain.append(';').toString());
+        for (String listener : List.of("sasl_ssl", "ssl")) {
+            String prefix = "listener.name." + listener + ".";
+            p.put(prefix + "ssl.keystore.type", "PKCS12");
+            p.put(prefix + "ssl.keystore.location", secured.keyStore().toString());
+            p.put(prefix + "ssl.keystore.password", secured.storePassword());
+            p.put(prefix + "ssl.key.password", secured.storePassword());
+        }
+        // ACLs decide what the secured listeners' users may do; PLAINTEXT's clients (and the broker itself) are
+        // ANONYMOUS, allowed everything as before
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:ANONYMOUS");
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        p.put("listener.name.ssl.ssl.truststore.type", "PKCS12");
+        p.put("listener.name.ssl.ssl.truststore.location", secured.trustStore().toString());
+        p.put("listener.name.ssl.ssl.truststore.password", secured.storePassword());
+    }
+
+    /** SCRAM credentials live in the cluster's metadata: set (again) over the PLAINTEXT listener once it is up. */
+    private void addScramUsers() {
+        if (secured == null) {
+            return;
+        }
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        secured.users().forEach((user, password) -> users.add(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
+        try {
+            admin().alterUserScramCredentials(users).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not add the SCRAM users" + logTail(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while adding the SCRAM users", e);
         }
     }
 

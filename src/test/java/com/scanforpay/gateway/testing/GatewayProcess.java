@@ -99,6 +99,19 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** {@code GET /q/health/ready}: its status and body (which checks are down, and why). */
+    public HttpResponse<String> readiness() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM, as a container runtime stops it; waits for the exit, which must be clean (0 or 143). */
     public void terminate() {
         signalTerminate();

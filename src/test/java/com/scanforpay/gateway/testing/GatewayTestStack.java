@@ -1,13 +1,16 @@
 package com.scanforpay.gateway.testing;
 
 import com.scanforpay.gateway.localstack.LocalKafkaBroker;
+import com.scanforpay.gateway.localstack.LocalKafkaBroker.SecuredListeners;
 import com.scanforpay.gateway.localstack.LocalPostgres;
+import com.scanforpay.gateway.localstack.TestCertificates;
 import com.scanforpay.gateway.sandbox.SandboxSettings;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -36,14 +39,23 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final String GROUP = "scanforpay-gateway";
     private static final String[] TOPICS = {COMMANDS, RESULTS, DLQ};
 
+    /** The Kafka user of the broker's secured listeners (SCRAM-SHA-512 and PLAIN), and its password. */
+    public static final String KAFKA_USER = "gateway";
+    public static final String KAFKA_PASSWORD = "kafka-password-7c1e";
+
     private static LocalKafkaBroker broker;
+    private static TestCertificates certificates;
     private static ScanForPaySandbox sandbox;
     private static LocalPostgres postgres;
 
     public static synchronized LocalKafkaBroker broker() {
         if (broker == null) {
             try {
-                broker = LocalKafkaBroker.start(Files.createTempDirectory("scanforpay-test-kafka"), 0);
+                Path dir = Files.createTempDirectory("scanforpay-test-kafka");
+                certificates = TestCertificates.authority(dir.resolve("tls"), "store-password-3d9a");
+                broker = LocalKafkaBroker.start(dir.resolve("broker"), 0, Map.of(),
+                        new SecuredListeners(0, 0, certificates.keyStore("broker"), certificates.trustStore(),
+                                certificates.password(), Map.of(KAFKA_USER, KAFKA_PASSWORD)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -72,8 +84,17 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
         try {
             duringOutage.run();
         } finally {
-            broker = LocalKafkaBroker.start(stopped.dataDir(), stopped.port());
+            broker = LocalKafkaBroker.start(stopped.dataDir(), stopped.port(), Map.of(), stopped.secured());
         }
+    }
+
+    /**
+     * The authority that signed the broker's certificate (its trust store, and client certificates for mutual TLS);
+     * the broker's secured listeners are {@code broker().secured()}.
+     */
+    public static synchronized TestCertificates certificates() {
+        broker();
+        return certificates;
     }
 
     public static synchronized ScanForPaySandbox sandbox() {
