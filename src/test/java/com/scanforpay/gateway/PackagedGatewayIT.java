@@ -109,6 +109,10 @@ class PackagedGatewayIT {
         assertTrue(lines.stream().noneMatch(line -> line.startsWith("\tat ")), "no stack trace:\n" + gateway.log());
     }
 
+    /**
+     * The payments API needs a key; health, metrics and Swagger UI (kept in prod) need none and answer on the
+     * management port only, never on the main port that tills and the provider reach.
+     */
     @Test
     void apiKeysFromTheEnvironmentGuardThePaymentsApi() throws Exception {
         Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
@@ -136,6 +140,19 @@ class PackagedGatewayIT {
             assertEquals(401, post.apply("till7-key-3f9a6"));
             assertEquals(200, post.apply("till7-key-3f9a61"));
             assertEquals(1, GatewayTestStack.sandbox().payCalls(order));
+
+            java.util.function.Function<String, Integer> get = url -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            for (String path : List.of("/q/health/ready", "/q/metrics", "/q/swagger-ui/")) {
+                assertEquals(200, get.apply(gateway.managementUrl() + path), path + " on the management port");
+                assertEquals(404, get.apply(gateway.baseUrl() + path), path + " on the main port");
+            }
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Optional;
  * Identifies the caller of every {@code /payments} request ({@link ApiCallers}): without a configured key in
  * {@code Authorization: Bearer <key>} the answer is {@code 401} (always, when no key is configured), unless
  * {@code scanforpay.api.auth=none}. The caller is handed to the resource ({@link CurrentCaller}), which decides what
- * they may do. Only the JAX-RS resources pass here: the notify callback (ScanForPay signs it), health, metrics and
- * OpenAPI are not affected.
+ * they may do. Only the JAX-RS resources pass here: the notify callback (ScanForPay signs it) is not affected, nor are
+ * health, metrics, OpenAPI and Swagger UI, which the management interface serves on its own port.
  */
 @Provider
 public class ApiKeyFilter implements ContainerRequestFilter {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With {@code scanforpay.api.auth=keys} (what production runs), every /payments request needs a configured key; a
- * key acts only for its stores and refunds only with the refund permission. The notify endpoint and /q/* do not
- * need keys.
+ * key acts only for its stores and refunds only with the refund permission. The notify endpoint and the management
+ * interface (/q/*) do not need keys.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestStack.class)
@@ -91,7 +91,10 @@ class ApiKeysTest {
         assertEquals(200, paid.status(), paid.body());
         assertEquals("SUCCESS", paid.json().get("outcome").asText());
         assertEquals(200, till7.get("/payments/" + order).status());
-        assertEquals(200, new ApiClient(base.toString(), null).get("/q/openapi").status());
+        ApiClient management = new ApiClient(GatewayTestStack.managementUrl(), null);
+        assertEquals(200, management.get("/q/openapi").status());
+        assertEquals(200, management.get("/q/health/live").status());
+        assertEquals(200, management.get("/q/metrics").status());
     }
 
     @Test

@@ -378,7 +378,9 @@ class PaymentsApiTest {
 
     @Test
     void openApiDescribesThePaymentsAndTheNotifyEndpoints() {
-        Answer openapi = api.get("/q/openapi?format=json");
+        // OpenAPI and Swagger UI are on the management interface (HealthAndMetricsTest: not on the main port)
+        ApiClient management = new ApiClient(GatewayTestStack.managementUrl(), null);
+        Answer openapi = management.get("/q/openapi?format=json");
         assertEquals(200, openapi.status());
         JsonNode paths = openapi.json().get("paths");
         assertTrue(paths.has("/payments"), paths.toString());
@@ -386,7 +388,7 @@ class PaymentsApiTest {
         assertTrue(paths.has("/payments/{partnerOrderNo}/refunds"), paths.toString());
         assertTrue(paths.has("/payments/{partnerOrderNo}/refunds/{refundNo}"), paths.toString());
         assertTrue(paths.has("/scanforpay/notify"), paths.toString());
-        assertEquals(200, api.get("/q/swagger-ui/").status());
+        assertEquals(200, management.get("/q/swagger-ui/").status());
 
         // every operation documents the key's refusals; each its own others
         Map<String, List<String>> statuses = Map.of(

@@ -39,21 +39,27 @@ final class BenchProcess implements AutoCloseable {
     private final Path log;
     private final long startedNanos;
     private final int httpPort;
+    private final int managementPort;
     private final CountDownLatch readyLine = new CountDownLatch(1);
     private long readyNanos = -1;
 
-    private BenchProcess(String name, Process process, Path log, long startedNanos, int httpPort) {
+    private BenchProcess(String name, Process process, Path log, long startedNanos, int httpPort,
+            int managementPort) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.startedNanos = startedNanos;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         RUNNING.add(this);
     }
 
-    /** The packaged gateway, configured only by {@code env} (as in PackagedGatewayIT), HTTP on a free port. */
+    /**
+     * The packaged gateway, configured only by {@code env} (as in PackagedGatewayIT), HTTP on {@code port} and the
+     * management interface (health) on {@code managementPort}.
+     */
     static BenchProcess gateway(String name, Path jar, List<String> jvmOptions, Map<String, String> env, int port,
-            Path log) {
+            int managementPort, Path log) {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(jvmOptions);
@@ -63,10 +69,11 @@ final class BenchProcess implements AutoCloseable {
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         long started = System.nanoTime();
         try {
-            return new BenchProcess(name, builder.start(), log, started, port);
+            return new BenchProcess(name, builder.start(), log, started, port, managementPort);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -86,7 +93,7 @@ final class BenchProcess implements AutoCloseable {
         long started = System.nanoTime();
         BenchProcess child;
         try {
-            child = new BenchProcess(name, builder.start(), log, started, -1);
+            child = new BenchProcess(name, builder.start(), log, started, -1, -1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -118,10 +125,10 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
-    /** Polls {@code /q/health/ready} every 50 ms until 200; returns the start-up time. */
+    /** Polls {@code /q/health/ready} (management port) every 50 ms until 200; returns the start-up time. */
     Duration awaitHttpReady(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(1)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -160,8 +167,14 @@ final class BenchProcess implements AutoCloseable {
         return Duration.ofNanos(readyNanos - startedNanos);
     }
 
+    /** The main port: the notify callback and the payments API. */
     String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The management interface: health and metrics. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     long pid() {

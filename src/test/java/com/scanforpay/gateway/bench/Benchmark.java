@@ -188,9 +188,9 @@ public final class Benchmark {
             for (int i = 1; i <= instances; i++) {
                 String name = instances == 1 ? run : run + "-" + i;
                 progress(name + ": starting the gateway");
+                int[] ports = GatewayProcess.freePorts(2); // main and management
                 BenchProcess gateway = BenchProcess.gateway(name, jar, jvmOptions(name),
-                        gatewayEnvironment(sandbox, topics), GatewayProcess.freePort(),
-                        home.resolve(name + ".log"));
+                        gatewayEnvironment(sandbox, topics), ports[0], ports[1], home.resolve(name + ".log"));
                 gateways.add(gateway);
                 Duration up = gateway.awaitHttpReady(Duration.ofSeconds(120));
                 startUp = startUp == null ? up : startUp;

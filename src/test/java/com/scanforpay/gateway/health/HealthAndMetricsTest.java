@@ -29,7 +29,10 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What operators see: readiness that names what is down, liveness that does not flap, and the metrics. */
+/**
+ * What operators see: readiness that names what is down, liveness that does not flap, and the metrics, all on the
+ * management interface; the main port serves only the payments API and the notify callback.
+ */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestStack.class)
 class HealthAndMetricsTest {
@@ -43,39 +46,72 @@ class HealthAndMetricsTest {
     @RegisterExtension
     static final StackTopics TOPICS = new StackTopics();
 
+    /** The main port: the payments API and the notify callback. */
     @TestHTTPResource("/")
-    URL root;
+    URL main;
     @Inject
     DataSource dataSource;
 
     @Test
     void readyNamesKafkaWhileItIsDownAndLiveStaysUp() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/q/health/ready").statusCode() == 200);
         GatewayTestStack.withBrokerDown(() -> {
             // the Kafka check waits for its admin client's timeout before it says DOWN
-            await().atMost(Duration.ofSeconds(90)).until(() -> status("q/health/ready") == 503);
-            HttpResponse<String> ready = get("q/health/ready");
+            await().atMost(Duration.ofSeconds(90)).until(() -> status("/q/health/ready") == 503);
+            HttpResponse<String> ready = get("/q/health/ready");
             assertTrue(ready.body().contains("Kafka") && ready.body().contains("\"DOWN\""), ready.body());
-            assertEquals(200, get("q/health/live").statusCode(), "not broken, only waiting for Kafka");
+            assertEquals(200, get("/q/health/live").statusCode(), "not broken, only waiting for Kafka");
         });
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/q/health/ready").statusCode() == 200);
     }
 
     @Test
     void readyNamesTheDatabaseWhileItIsDownAndLiveStaysUp() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/q/health/ready").statusCode() == 200);
         GatewayTestStack.withPostgresDown(() -> {
-            await().atMost(Duration.ofSeconds(30)).until(() -> get("q/health/ready").statusCode() == 503);
-            HttpResponse<String> ready = get("q/health/ready");
+            await().atMost(Duration.ofSeconds(30)).until(() -> get("/q/health/ready").statusCode() == 503);
+            HttpResponse<String> ready = get("/q/health/ready");
             assertTrue(ready.body().contains("Database") && ready.body().contains("\"DOWN\""), ready.body());
-            assertEquals(200, get("q/health/live").statusCode());
+            assertEquals(200, get("/q/health/live").statusCode());
         });
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/q/health/ready").statusCode() == 200);
+    }
+
+    /**
+     * Health, metrics, OpenAPI and Swagger UI answer on the management port and are unknown (404) on the main port,
+     * which the provider's notifications and the tills reach; the payments API and the notify callback the other
+     * way round.
+     */
+    @Test
+    void managementEndpointsAnswerOnTheManagementPortOnlyAndTheApiOnTheMainPortOnly() {
+        String mainPort = main.toString().replaceAll("/$", "");
+        String managementPort = GatewayTestStack.managementUrl();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/q/health/ready").statusCode() == 200);
+        for (String path : List.of("/q/health/ready", "/q/health/live", "/q/health/well", "/q/metrics",
+                "/q/openapi", "/q/swagger-ui/")) {
+            HttpResponse<String> management = send(HttpRequest.newBuilder(URI.create(managementPort + path)));
+            assertEquals(200, management.statusCode(), path + " on the management port: " + management.body());
+            assertEquals(404, send(HttpRequest.newBuilder(URI.create(mainPort + path))).statusCode(),
+                    path + " on the main port");
+        }
+        // the contents, not some page of the same status
+        assertTrue(get("/q/metrics").body().contains("scanforpay_"), "the gateway's metrics");
+        assertTrue(get("/q/openapi").body().contains("/scanforpay/notify"), "the gateway's OpenAPI document");
+
+        // refused by the API and the notify route themselves (nothing valid is sent), not unknown
+        for (String path : List.of("/payments", "/scanforpay/notify")) {
+            HttpRequest.Builder post = HttpRequest.newBuilder().header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"));
+            HttpResponse<String> onMain = send(post.copy().uri(URI.create(mainPort + path)));
+            assertEquals(400, onMain.statusCode(), path + " on the main port: " + onMain.body());
+            assertEquals(404, send(post.copy().uri(URI.create(managementPort + path))).statusCode(),
+                    path + " on the management port");
+        }
     }
 
     @Test
     void providerReachabilityIsReportedWithoutDecidingReadiness() {
-        HttpResponse<String> well = get("q/health/well");
+        HttpResponse<String> well = get("/q/health/well");
         assertTrue(well.body().contains("ScanForPay provider"), well.body());
         assertTrue(well.body().contains("\"UP\""), well.body());
     }
@@ -111,7 +147,7 @@ class HealthAndMetricsTest {
         assertEquals(paid + 1, sample("scanforpay_results_total", PAID),
                 "one PAY/SUCCESS counted, from whichever source won the race; the repeats not counted");
         // a gauge of the ledger, refreshed every 15 s: registered from the start
-        assertTrue(get("q/metrics").body().contains("scanforpay_ledger_payments{state=\"UNKNOWN\"}"));
+        assertTrue(get("/q/metrics").body().contains("scanforpay_ledger_payments{state=\"UNKNOWN\"}"));
     }
 
     /**
@@ -131,7 +167,7 @@ class HealthAndMetricsTest {
     /** The sum of the samples of {@code name} in /q/metrics whose labels include every one of {@code labels}. */
     private double sample(String name, String... labels) {
         double sum = 0;
-        for (String line : get("q/metrics").body().split("\n")) {
+        for (String line : get("/q/metrics").body().split("\n")) {
             if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
                 continue;
             }
@@ -152,10 +188,14 @@ class HealthAndMetricsTest {
         }
     }
 
+    /** GET {@code path} on the management interface. */
     private HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(GatewayTestStack.managementUrl() + path)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -37,6 +37,8 @@ public final class LocalStack {
     static final int KAFKA_PORT = 9092;
     static final int SANDBOX_PORT = 8089;
     static final int GATEWAY_PORT = 8080;
+    /** Quarkus' default management port: health, metrics, OpenAPI, Swagger UI. */
+    static final int MANAGEMENT_PORT = 9000;
     static final int POSTGRES_PORT = 5433;
     static final String PARTNER_NO = "10001";
     static final String SIGN_KEY = "sandbox-sign-key";
@@ -102,6 +104,7 @@ public final class LocalStack {
         env.put("SCANFORPAY_ALLOW_SANDBOX", "true");
         env.put("SCANFORPAY_STORE_NO", STORE_NO);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(GATEWAY_PORT));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(MANAGEMENT_PORT));
         env.put("SCANFORPAY_NOTIFY_URL", "http://127.0.0.1:" + GATEWAY_PORT + "/scanforpay/notify");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
@@ -121,8 +124,9 @@ public final class LocalStack {
                 Kafka broker    %s   (topics %s, %s, %s)
                 Sandbox         %s   (partnerNo %s, sign key %s)
                 PostgreSQL      %s   (user %s; data and log: %s)
-                Gateway         http://127.0.0.1:%d   (health /q/health, metrics /q/metrics; log: %s)
-                Payments API    http://127.0.0.1:%d/payments   (Swagger UI /q/swagger-ui)
+                Gateway         http://127.0.0.1:%d   (notify callback, payments API; log: %s)
+                Management      http://127.0.0.1:%d   (health /q/health, metrics /q/metrics, Swagger UI /q/swagger-ui)
+                Payments API    http://127.0.0.1:%d/payments
                                 API key "demo" (every store, refunds): Authorization: Bearer %s
 
                 Paste a command (one JSON line) and press Enter; its result is printed here. For example:
@@ -140,7 +144,7 @@ public final class LocalStack {
                 Ctrl-C stops the broker, the sandbox, PostgreSQL and the gateway.
                 """.formatted(broker.bootstrapServers(), COMMANDS, RESULTS, DLQ, sandbox.baseUrl(), PARTNER_NO,
                 SIGN_KEY, postgres.jdbcUrl(), postgres.username(), postgres.home(), GATEWAY_PORT,
-                home.resolve("gateway.log"), GATEWAY_PORT, DEMO_API_KEY, SandboxBarcodes.PAID,
+                home.resolve("gateway.log"), MANAGEMENT_PORT, GATEWAY_PORT, DEMO_API_KEY, SandboxBarcodes.PAID,
                 SandboxBarcodes.DECLINED, GATEWAY_PORT, DEMO_API_KEY, SandboxBarcodes.PAID, SandboxBarcodes.table()));
     }
 

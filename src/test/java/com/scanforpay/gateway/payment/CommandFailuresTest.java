@@ -19,12 +19,10 @@ import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -105,8 +103,6 @@ class CommandFailuresTest {
     PaymentLedger ledger;
     @Inject
     DataSource dataSource;
-    @TestHTTPResource("/q/health/ready")
-    URL readiness;
     @Inject
     CamelContext camel;
 
@@ -259,9 +255,11 @@ class CommandFailuresTest {
         return TOPICS.results().fieldsWithKey(order, "outcome", "source");
     }
 
+    /** The readiness report, on the management interface. */
     private String readiness() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness.toURI())
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(GatewayTestStack.managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return e.toString();

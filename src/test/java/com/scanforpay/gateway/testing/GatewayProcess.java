@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged gateway ({@code java -jar target/quarkus-app/quarkus-run.jar}, prod profile) as a child process,
- * configured by nothing but the environment variables it is given: the way it is deployed.
+ * configured by nothing but the environment variables it is given: the way it is deployed. Payments API and notify
+ * callback on {@link #baseUrl()}; health, metrics, OpenAPI and Swagger UI on the management interface,
+ * {@link #managementUrl()}.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -28,11 +30,13 @@ public final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int managementPort;
 
-    private GatewayProcess(Process process, Path log, int port) {
+    private GatewayProcess(Process process, Path log, int port, int managementPort) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** The jar built by {@code mvn package}; failsafe passes its path. */
@@ -44,10 +48,15 @@ public final class GatewayProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Starts the gateway with exactly {@code env} (plus {@code QUARKUS_HTTP_PORT}, on a free port). */
+    /**
+     * Starts the gateway with exactly {@code env} (plus {@code QUARKUS_HTTP_PORT} and {@code QUARKUS_MANAGEMENT_PORT},
+     * each on a free port: 9000 may be taken by another gateway on the machine).
+     */
     public static GatewayProcess start(String name, Map<String, String> env) {
         try {
-            int port = freePort();
+            int[] ports = freePorts(2);
+            int port = ports[0];
+            int managementPort = ports[1];
             Path log = Files.createDirectories(Path.of("target", "gateway-processes")).resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
@@ -55,29 +64,62 @@ public final class GatewayProcess implements AutoCloseable {
             builder.environment().clear();
             Map<String, String> all = new HashMap<>(env);
             all.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            all.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             builder.environment().putAll(all);
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-            return new GatewayProcess(builder.start(), log, port);
+            return new GatewayProcess(builder.start(), log, port, managementPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code count} free ports, all different (each socket is held until all are found). */
+    public static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                closeQuietly(socket);
+            }
         }
     }
 
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the port is only probed: nothing to release
+        }
+    }
+
+    /** The main HTTP port: the payments API and the notify callback. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Waits until {@code /q/health/ready} answers 200 (Kafka reached, routes started). */
+    /** The management interface: {@code /q/health/*}, {@code /q/metrics}, {@code /q/openapi}, {@code /q/swagger-ui}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** Waits until {@code /q/health/ready} on the management port answers 200 (Kafka reached, routes started). */
     public GatewayProcess awaitReady() {
-        await("gateway ready on " + baseUrl()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("gateway ready on " + managementUrl()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + log());
@@ -89,7 +131,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     private int readyStatus() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -28,8 +28,11 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration REFUND_DEADLINE = Duration.ofSeconds(3);
     public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
+    private static final int[] PORTS = GatewayProcess.freePorts(2);
     /** The HTTP port of the applications under test in this JVM. */
-    private static final int HTTP_PORT = GatewayProcess.freePort();
+    private static final int HTTP_PORT = PORTS[0];
+    /** Their management interface's port: health, metrics, OpenAPI and Swagger UI, never on {@link #HTTP_PORT}. */
+    private static final int MANAGEMENT_PORT = PORTS[1];
     public static final Duration PENDING_DEADLINE = Duration.ofSeconds(6);
 
     public static final String COMMANDS = "scanforpay.payment.commands";
@@ -136,6 +139,8 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("scanforpay.refund.deadline", REFUND_DEADLINE.toMillis() + "ms"),
                 // a free port, not 8081: another build on the machine may hold that one
                 Map.entry("quarkus.http.test-port", String.valueOf(HTTP_PORT)),
+                // not 9001 either, for the same reason
+                Map.entry("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT)),
                 // the sandbox notifies the application under test
                 Map.entry("scanforpay.notify-url", "http://127.0.0.1:" + HTTP_PORT + "/scanforpay/notify"),
                 // a Kafka outage test waits for this, so keep it short
@@ -149,6 +154,14 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("quarkus.datasource.jdbc.url", postgres().jdbcUrl()),
                 Map.entry("quarkus.datasource.username", postgres().username()),
                 Map.entry("quarkus.datasource.password", postgres().password()));
+    }
+
+    /**
+     * The management interface of the application under test in this JVM, e.g. {@code managementUrl() +
+     * "/q/health/ready"}.
+     */
+    public static String managementUrl() {
+        return "http://127.0.0.1:" + MANAGEMENT_PORT;
     }
 
     /** The same stack as CONTRACT.md §1 environment variables, for the packaged gateway ({@link GatewayProcess}). */
