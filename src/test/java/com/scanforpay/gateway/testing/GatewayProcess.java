@@ -144,7 +144,7 @@ public final class GatewayProcess implements AutoCloseable {
     /** {@code GET /q/health/ready}: its status and body (which checks are down, and why). */
     public HttpResponse<String> readiness() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
