@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -74,10 +73,14 @@ public class PaymentLedger {
             WHERE partner_order_no = ? AND state = ANY(?) AND (CAST(? AS integer) IS NULL OR pay_attempts = ?)""";
 
     // A final payment keeps a next check only until its result is known to be on Kafka. Many in one statement.
+    // Only a row still due changes, so exactly one confirmation (of all paths and instances) returns it, with the
+    // time since its admission on the database's clock: the time-to-final-result metric counts each payment once.
     private static final String CONFIRM_PUBLISHED = """
             UPDATE payments AS p SET next_check_at = NULL, updated_at = now()
             FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[])) AS c(partner_order_no, state)
-            WHERE p.partner_order_no = c.partner_order_no AND p.state = c.state""";
+            WHERE p.partner_order_no = c.partner_order_no AND p.state = c.state AND p.next_check_at IS NOT NULL
+            RETURNING p.partner_order_no, p.state,
+                CAST(EXTRACT(EPOCH FROM now() - p.created_at) * 1000000 AS bigint) AS micros_since_admission""";
 
     private static final String PAY_COMMAND = "SELECT pay_command FROM payments WHERE partner_order_no = ?";
 
@@ -150,11 +153,8 @@ public class PaymentLedger {
             "SELECT state FROM payments WHERE partner_order_no = ? FOR SHARE";
 
     private final DataSource dataSource;
-    private final BatchedCalls<PublishedResult, Void> publishedConfirmations = BatchedCalls.ofStatements(
-            "published results' confirmations", published -> {
-                confirmPublished(published);
-                return Collections.nCopies(published.size(), null);
-            });
+    private final BatchedCalls<PublishedResult, Optional<Duration>> publishedConfirmations =
+            BatchedCalls.ofStatements("published results' confirmations", this::confirmPublished);
 
     public PaymentLedger(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -301,23 +301,30 @@ public class PaymentLedger {
     /**
      * The result of final state {@code published} is acknowledged by Kafka: nothing more to do for the payment. Until then a final
      * payment stays due, so that the resolver republishes its result if whoever moved it died before publishing.
+     *
+     * @return how long after its admission the payment's result was confirmed, if this is the confirmation that
+     *         ended its being due; empty for a repeat (already confirmed, here or by another instance) and for a
+     *         payment no longer in {@code published}
      */
-    public void confirmPublished(String partnerOrderNo, PaymentState published) {
+    public Optional<Duration> confirmPublished(String partnerOrderNo, PaymentState published) {
         PublishedResult result = new PublishedResult(partnerOrderNo, published);
         checkFinal(result);
         try {
             // made at the same time (results acknowledged together), confirmations go in one statement
-            publishedConfirmations.call(result);
+            return publishedConfirmations.call(result);
         } catch (CompletionException e) {
             throw new LedgerException("could not confirm the result of " + partnerOrderNo, e.getCause());
         }
     }
 
-    /** {@link #confirmPublished(String, PaymentState)} of many results, in one statement. */
-    public void confirmPublished(List<PublishedResult> published) {
+    /**
+     * {@link #confirmPublished(String, PaymentState)} of many results, in one statement; the answers in the order of
+     * {@code published} (a payment named twice gets its time once).
+     */
+    public List<Optional<Duration>> confirmPublished(List<PublishedResult> published) {
         published.forEach(PaymentLedger::checkFinal);
         if (published.isEmpty()) {
-            return;
+            return List.of();
         }
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(CONFIRM_PUBLISHED)) {
@@ -326,7 +333,19 @@ public class PaymentLedger {
             // only the result of the state it is in now: after SUCCESS → REFUNDED, REFUNDED still has to go out
             statement.setArray(2, connection.createArrayOf("varchar",
                     published.stream().map(result -> result.state().name()).toArray()));
-            statement.executeUpdate();
+            Map<PublishedResult, Duration> confirmed = new HashMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    confirmed.put(new PublishedResult(rows.getString("partner_order_no"),
+                                    PaymentState.valueOf(rows.getString("state"))),
+                            Duration.ofNanos(rows.getLong("micros_since_admission") * 1000));
+                }
+            }
+            List<Optional<Duration>> answers = new ArrayList<>(published.size());
+            for (PublishedResult result : published) {
+                answers.add(Optional.ofNullable(confirmed.remove(result)));
+            }
+            return answers;
         } catch (SQLException e) {
             throw new LedgerException(published.size() == 1 ? "could not confirm the result of "
                     + published.get(0).partnerOrderNo() : "could not confirm " + published.size() + " results", e);

@@ -85,6 +85,8 @@ final class CommandConsumer extends DefaultConsumer {
     private final AtomicReference<Throwable> outage = new AtomicReference<>();
     private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
     private final Counter heldBackRecords;
+    /** Lag per owned partition; touched on the polling thread only (rebalance callbacks run inside poll). */
+    private final CommandLag lag;
     private volatile boolean running;
     private volatile Consumer<byte[], byte[]> kafka;
     private Thread thread;
@@ -96,6 +98,7 @@ final class CommandConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.settings = settings;
         this.heldBackRecords = settings.meters().counter("scanforpay.commands.redelivered", "reason", "outage");
+        this.lag = new CommandLag(settings.meters(), CommandLag.REFRESH_EVERY);
     }
 
     @Override
@@ -141,12 +144,14 @@ final class CommandConsumer extends DefaultConsumer {
                 pause(Duration.ofSeconds(1));
             } finally {
                 kafka = null;
+                lag.forgetAll();
             }
         }
     }
 
     private void step(Consumer<byte[], byte[]> consumer) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        lag.refresh(consumer, System.nanoTime());
         if (!records.isEmpty()) {
             take(records);
         }
@@ -333,6 +338,7 @@ final class CommandConsumer extends DefaultConsumer {
             } finally {
                 partitions.forEach(uncommitted::remove);
                 progress.forget(partitions);
+                lag.forget(partitions);
             }
         }
 
@@ -340,6 +346,7 @@ final class CommandConsumer extends DefaultConsumer {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(uncommitted::remove);
             progress.forget(partitions);
+            lag.forget(partitions);
         }
 
         @Override

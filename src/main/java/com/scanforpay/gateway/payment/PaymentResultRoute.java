@@ -10,6 +10,7 @@ import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -66,7 +67,15 @@ public class PaymentResultRoute extends RouteBuilder {
     @Inject
     ResultWaiters waiters;
 
+    /** {@code scanforpay_payment_time_to_final_result_seconds}: see {@link #timeToFinalResult}. */
+    static final String TIME_TO_FINAL_RESULT = "scanforpay.payment.time.to.final.result";
+    private static final Duration[] TIME_TO_FINAL_RESULT_BUCKETS = {Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+
     private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> settledTimers = new ConcurrentHashMap<>();
 
     @Override
     public void configure() {
@@ -115,7 +124,8 @@ public class PaymentResultRoute extends RouteBuilder {
                 .filter(exchange -> exchange.getProperty(RESULT, PaymentResult.class).outcome().isPaymentFinal())
                     .process(exchange -> {
                         PaymentResult result = exchange.getProperty(RESULT, PaymentResult.class);
-                        ledger.confirmPublished(result.partnerOrderNo(), PaymentState.valueOf(result.outcome().name()));
+                        ledger.confirmPublished(result.partnerOrderNo(), PaymentState.valueOf(result.outcome().name()))
+                                .ifPresent(sinceAdmission -> timeToFinalResult(result, sinceAdmission));
                     });
 
         from(SEND).routeId("send-result")
@@ -191,6 +201,28 @@ public class PaymentResultRoute extends RouteBuilder {
                         result.outcome().name(), "source", result.source().name())).increment();
         // a till waiting on this instance's API gets it now, not after a round trip through the results topic
         waiters.onResult(result);
+    }
+
+    /**
+     * A payment's time from its admission to the ledger until its final result was on Kafka, recorded once per
+     * payment (the ledger's confirmation says which publication was the first, across paths and instances). Only
+     * the settlement, SUCCESS or FAILED: a later REFUNDED is the refunds' doing, not the payment's latency.
+     */
+    private void timeToFinalResult(PaymentResult result, Duration sinceAdmission) {
+        if (result.outcome() != Outcome.SUCCESS && result.outcome() != Outcome.FAILED) {
+            return;
+        }
+        // looked up once per outcome and source, like the results counters
+        settledTimers.computeIfAbsent(result.outcome() + "/" + result.source(),
+                key -> Timer.builder(TIME_TO_FINAL_RESULT)
+                        .description("from a payment's admission to the ledger until Kafka acknowledged its final "
+                                + "result")
+                        .tag("type", result.type().name()).tag("outcome", result.outcome().name())
+                        .tag("source", result.source().name())
+                        // customers confirm in their wallets, the resolver asks for minutes: buckets up to an hour
+                        .serviceLevelObjectives(TIME_TO_FINAL_RESULT_BUCKETS)
+                        .register(meters))
+                .record(sinceAdmission);
     }
 
     private void serialise(Exchange exchange) throws Exception {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.scanforpay.gateway.api.ApiConfig;
 import com.scanforpay.gateway.config.DatabaseConnection;
 import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
@@ -26,6 +27,7 @@ import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -59,7 +61,7 @@ class DeploymentFilesTest {
 
     /** The settings the gateway reads through its {@code @ConfigMapping} interfaces. */
     private static final List<Class<?>> CONFIG_MAPPINGS = List.of(ScanForPayConfig.class, IdempotencyConfig.class,
-            KafkaConnection.class, DatabaseConnection.class);
+            KafkaConnection.class, DatabaseConnection.class, ApiConfig.class);
 
     /**
      * Quarkus (and upcoming) properties the application relies on besides its own mappings: the HTTP port, the
@@ -67,10 +69,17 @@ class DeploymentFilesTest {
      * {@code scanforpay.allow-sandbox} (lets prod start with an http:// provider URL and a sandbox key).
      */
     private static final Set<String> ALLOWED_EXTRA_PROPERTIES = Set.of("quarkus.http.port",
-            "quarkus.datasource.username", "quarkus.datasource.password", "quarkus.log.console.json.enabled",
-            "scanforpay.allow-sandbox");
+            "quarkus.management.port", "quarkus.datasource.username", "quarkus.datasource.password",
+            "quarkus.log.console.json.enabled", "scanforpay.allow-sandbox");
 
     private static final int QUARKUS_DEFAULT_HTTP_PORT = 8080;
+    private static final int QUARKUS_DEFAULT_MANAGEMENT_PORT = 9000;
+    /** {@code NAME_FILE=/path}: the setting {@code NAME} from the file's content (secrets). */
+    private static final String FILE_SUFFIX = "_FILE";
+    /** Where Compose mounts a service's secret {@code <name>} (short syntax). */
+    private static final String SECRETS_DIR = "/run/secrets/";
+    /** The image's working directory (ubi9 openjdk runtime: run-java.sh changes to JAVA_APP_DIR, /deployments). */
+    private static final String GATEWAY_WORKING_DIR = "/deployments";
     private static final int POSTGRES_DEFAULT_PORT = 5432;
 
     private static JsonNode compose;
@@ -206,20 +215,22 @@ class DeploymentFilesTest {
     @Test
     void everyGatewayVariableIsASettingTheApplicationReads() {
         Map<String, String> known = knownEnvironmentVariables();
-        List<String> unknown = env("gateway").keySet().stream().filter(name -> !isKnown(name, known)).toList();
+        List<String> unknown = env("gateway").keySet().stream().map(DeploymentFilesTest::settingName)
+                .filter(name -> !isKnown(name, known)).toList();
         assertTrue(unknown.isEmpty(), "gateway environment variable(s) " + unknown
                 + " match no setting the application reads; known: " + new TreeSet<>(known.keySet()));
     }
 
     @Test
     void gatewayGetsEveryRequiredSetting() {
-        Set<String> given = env("gateway").keySet();
+        Set<String> given = env("gateway").keySet().stream().map(DeploymentFilesTest::settingName)
+                .collect(Collectors.toSet());
         for (String property : requiredProperties()) {
             assertTrue(given.contains(envName(property)), "gateway is missing " + envName(property)
-                    + " (property " + property + " has no default)");
+                    + " (or " + envName(property) + FILE_SUFFIX + "; property " + property + " has no default)");
         }
         assertTrue(given.contains("QUARKUS_DATASOURCE_USERNAME") && given.contains("QUARKUS_DATASOURCE_PASSWORD"),
-                "gateway needs QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD");
+                "gateway needs QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD(_FILE)");
         assertEquals("true", env("gateway").get("QUARKUS_LOG_CONSOLE_JSON_ENABLED"),
                 "gateway should log JSON in the container (QUARKUS_LOG_CONSOLE_JSON_ENABLED=true)");
     }
@@ -240,10 +251,15 @@ class DeploymentFilesTest {
         int httpPort = gatewayHttpPort();
         assertTrue(containerPorts("gateway").contains(httpPort), "gateway listens on " + httpPort
                 + " but its `ports` publish container port(s) " + containerPorts("gateway"));
+        // health and metrics are on the management interface, not on the port tills and ScanForPay reach
+        int managementPort = gatewayManagementPort();
         HttpProbe probe = HttpProbe.parse(healthcheck("gateway"));
-        assertEquals(httpPort, probe.port(), "gateway's healthcheck probes port " + probe.port()
-                + ", the gateway listens on " + httpPort + ": " + healthcheck("gateway"));
+        assertEquals(managementPort, probe.port(), "gateway's healthcheck probes port " + probe.port()
+                + ", the gateway's management interface listens on " + managementPort + ": " + healthcheck("gateway"));
         assertEquals("/q/health/ready", probe.path(), "gateway's healthcheck should probe /q/health/ready");
+        assertEquals(Map.of(httpPort, "", managementPort, "127.0.0.1"), publishedPorts("gateway"),
+                "gateway publishes " + httpPort + " (tills, notify callbacks) and its management port "
+                        + managementPort + " on 127.0.0.1 only");
         assertTrue(dockerfile.stage("gateway").exposes(httpPort),
                 "the gateway stage of the Dockerfile should EXPOSE " + httpPort);
     }
@@ -268,11 +284,11 @@ class DeploymentFilesTest {
     void gatewayAndSandboxShareTheKeyAndPartner() {
         Map<String, String> gateway = env("gateway");
         Map<String, String> sandbox = env("sandbox");
-        assertEquals(sandbox.get("SANDBOX_SIGN_KEY"), gateway.get("SCANFORPAY_SIGN_KEY"),
+        assertEquals(sandbox.get("SANDBOX_SIGN_KEY"), setting("gateway", "SCANFORPAY_SIGN_KEY"),
                 "gateway's SCANFORPAY_SIGN_KEY differs from the sandbox's SANDBOX_SIGN_KEY: every signature would fail");
         assertEquals(sandbox.get("SANDBOX_PARTNER_NO"), gateway.get("SCANFORPAY_PARTNER_NO"),
                 "gateway's SCANFORPAY_PARTNER_NO differs from the sandbox's SANDBOX_PARTNER_NO");
-        assertNotNull(gateway.get("SCANFORPAY_SIGN_KEY"), "gateway has no SCANFORPAY_SIGN_KEY");
+        assertNotNull(setting("gateway", "SCANFORPAY_SIGN_KEY"), "gateway has no SCANFORPAY_SIGN_KEY");
     }
 
     @Test
@@ -326,7 +342,7 @@ class DeploymentFilesTest {
                 "the JDBC URL's database is not POSTGRES_DB: " + jdbcUrl);
         assertEquals(postgres.get("POSTGRES_USER"), gateway.get("QUARKUS_DATASOURCE_USERNAME"),
                 "QUARKUS_DATASOURCE_USERNAME is not postgres' POSTGRES_USER");
-        assertEquals(postgres.get("POSTGRES_PASSWORD"), gateway.get("QUARKUS_DATASOURCE_PASSWORD"),
+        assertEquals(setting("postgres", "POSTGRES_PASSWORD"), setting("gateway", "QUARKUS_DATASOURCE_PASSWORD"),
                 "QUARKUS_DATASOURCE_PASSWORD is not postgres' POSTGRES_PASSWORD");
         assertTrue(healthcheck("postgres").contains("-U " + postgres.get("POSTGRES_USER"))
                         && healthcheck("postgres").contains("-d " + postgres.get("POSTGRES_DB")),
@@ -340,6 +356,151 @@ class DeploymentFilesTest {
                 "SCANFORPAY_NOTIFY_URL must name the gateway service (the sandbox calls it): " + notifyUrl);
         assertEquals(gatewayHttpPort(), notifyUrl.getPort(), "SCANFORPAY_NOTIFY_URL's port is not the gateway's");
         assertEquals("/scanforpay/notify", notifyUrl.getPath(), "SCANFORPAY_NOTIFY_URL's path (CONTRACT.md §5)");
+    }
+
+    // ------------------------------------------------------------- compose: stopping, starting, exposure, config
+
+    @Test
+    void gatewayIsGivenTimeToDrainBeforeDockerKillsIt() {
+        Duration grace = composeDuration(service("gateway").path("stop_grace_period").asText(null));
+        Duration drain = gatewayDrainTimeout();
+        assertTrue(grace.compareTo(drain.plusSeconds(10)) >= 0, "gateway's stop_grace_period " + grace
+                + " must exceed the time it drains on SIGTERM (" + drain + ", Camel's shutdown timeout) by 10 s at "
+                + "least, else Docker kills it with payments in flight (Docker's default is 10 s)");
+    }
+
+    @Test
+    void postgresIsHealthyOnlyWhenItsTcpServerAnswers() {
+        // at the first start the image's setup server listens on the unix socket only, then restarts
+        assertTrue(Pattern.compile("pg_isready\\s.*-h\\s+(127\\.0\\.0\\.1|localhost)(\\s|$)")
+                        .matcher(healthcheck("postgres")).find(),
+                "postgres' healthcheck must ask over TCP (pg_isready -h 127.0.0.1): " + healthcheck("postgres"));
+    }
+
+    @Test
+    void onlyTheGatewaysApiPortIsPublishedBeyondThisHost() {
+        int httpPort = gatewayHttpPort();
+        services.fields().forEachRemaining(entry -> publishedPorts(entry.getKey()).forEach((port, hostIp) -> {
+            boolean api = entry.getKey().equals("gateway") && port == httpPort;
+            if (!api) {
+                assertEquals("127.0.0.1", hostIp, "service `" + entry.getKey() + "` publishes container port " + port
+                        + " on every interface: bind it to 127.0.0.1 (\"127.0.0.1:" + port + ":" + port + "\")");
+            }
+        }));
+        assertEquals("127.0.0.1", publishedPorts("sandbox").get(sandboxListenPort()), "the sandbox: local only");
+        assertEquals("127.0.0.1", publishedPorts("kafka").get(29092), "plaintext Kafka: local only");
+    }
+
+    @Test
+    void secretsComeFromFilesInTheRepositoryAndNeverInline() throws Exception {
+        JsonNode declared = compose.path("secrets");
+        assertTrue(declared.isObject() && declared.size() > 0, "docker-compose.yml declares no top-level `secrets`");
+        declared.fields().forEachRemaining(entry -> {
+            Path file = secretFile(entry.getKey());
+            assertTrue(Files.isRegularFile(file), "secret `" + entry.getKey() + "`: " + file + " is missing");
+            assertFalse(ROOT.relativize(file.normalize()).startsWith("config"), "secret `" + entry.getKey()
+                    + "` is under config/, which is mounted into the gateway as its configuration: keep it outside");
+            assertTrue(file.getFileName().toString().startsWith("demo-"),
+                    "secret files in the repository hold public demo values and say so in their name: " + file);
+        });
+        Map<String, String> gateway = env("gateway");
+        for (String inline : List.of("SCANFORPAY_SIGN_KEY", "QUARKUS_DATASOURCE_PASSWORD")) {
+            assertFalse(gateway.containsKey(inline), "gateway: " + inline + " inline; give " + inline + FILE_SUFFIX);
+            assertTrue(gateway.containsKey(inline + FILE_SUFFIX), "gateway has no " + inline + FILE_SUFFIX);
+        }
+        assertFalse(env("postgres").containsKey("POSTGRES_PASSWORD"), "postgres: use POSTGRES_PASSWORD_FILE");
+        gateway.keySet().stream().filter(name -> name.startsWith("SCANFORPAY_API_KEYS_")).forEach(name -> assertTrue(
+                name.endsWith(FILE_SUFFIX), "gateway: API key " + name + " inline; give it as a secret file"));
+        // the gateway refuses NAME and NAME_FILE together
+        for (String name : gateway.keySet()) {
+            if (name.endsWith(FILE_SUFFIX)) {
+                assertFalse(gateway.containsKey(settingName(name)), "gateway sets both " + name + " and "
+                        + settingName(name) + ": refused at start-up");
+            }
+        }
+        // the demo API key is one the gateway accepts (ApiKeySettings: long enough)
+        String apiKey = setting("gateway", "SCANFORPAY_API_KEYS_DEMO");
+        assertNotNull(apiKey, "gateway has no demo API key (SCANFORPAY_API_KEYS_DEMO_FILE)");
+        java.lang.reflect.Field minLength = Class.forName("com.scanforpay.gateway.api.ApiKeySettings")
+                .getDeclaredField("MIN_KEY_LENGTH");
+        minLength.setAccessible(true);
+        assertTrue(apiKey.length() >= minLength.getInt(null), "the demo API key is shorter than "
+                + minLength.getInt(null) + " characters: the gateway would refuse to start");
+    }
+
+    @Test
+    void theDeployableConfigurationIsMountedWhereTheGatewayReadsIt() throws IOException {
+        String target = GATEWAY_WORKING_DIR + "/config";
+        String mount = bindMounts("gateway").get(target);
+        assertNotNull(mount, "gateway must mount ./config at " + target + " (Quarkus reads config/application.properties"
+                + " from its working directory " + GATEWAY_WORKING_DIR + "): " + bindMounts("gateway"));
+        assertEquals(ROOT.resolve("config").normalize(), ROOT.resolve(mount.split(":")[0]).normalize(),
+                "gateway's config mount must be the repository's config/ directory");
+        assertTrue(mount.endsWith(":ro"), "the gateway only reads its configuration: mount it read-only");
+        assertTrue(Files.isRegularFile(ROOT.resolve("config/application.properties")),
+                "config/application.properties is missing");
+        assertTrue(dockerfile.stage("gateway").instructions().stream()
+                        .anyMatch(line -> line.contains(GATEWAY_WORKING_DIR + "/quarkus-run.jar")),
+                "the gateway image no longer runs from " + GATEWAY_WORKING_DIR + ": move the config mount with it");
+        // only configuration there: everything in config/ is visible to the gateway
+        try (var files = Files.walk(ROOT.resolve("config"))) {
+            List<String> others = files.filter(Files::isRegularFile).map(file -> ROOT.relativize(file).toString())
+                    .filter(file -> !file.equals("config/application.properties")).toList();
+            assertTrue(others.isEmpty(), "config/ is mounted into the gateway; keep other files elsewhere: " + others);
+        }
+    }
+
+    @Test
+    void theMonitoringProfileIsProvisionedFromTheRepository() throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        for (String name : List.of("prometheus", "grafana")) {
+            assertEquals(List.of("monitoring"), strings(service(name).path("profiles")),
+                    "service `" + name + "` belongs to the monitoring profile only");
+            bindMounts(name).forEach((target, source) -> assertTrue(
+                    Files.exists(ROOT.resolve(source.split(":")[0])), "service `" + name + "` mounts " + source
+                            + " at " + target + ": missing in the repository"));
+        }
+        assertTrue(text(service("prometheus"), "image").startsWith("prom/prometheus:"), "prometheus' image");
+        assertTrue(text(service("grafana"), "image").startsWith("grafana/grafana:"), "grafana's image");
+        // the default stack never needs the monitoring services
+        services.fields().forEachRemaining(entry -> {
+            if (!entry.getValue().has("profiles")) {
+                entry.getValue().path("depends_on").fieldNames().forEachRemaining(dependency -> assertFalse(
+                        service(dependency).has("profiles"), "service `" + entry.getKey() + "` depends on `"
+                                + dependency + "` of a profile: plain `docker compose up` would fail"));
+            }
+        });
+
+        // Prometheus scrapes the gateway's management interface and loads the alert rules it is given
+        JsonNode prometheus = yaml.readTree(mountedFile("prometheus", "/etc/prometheus/prometheus.yml").toFile());
+        JsonNode job = prometheus.path("scrape_configs").get(0);
+        assertEquals("/q/metrics", job.path("metrics_path").asText(), "Prometheus must scrape /q/metrics");
+        assertEquals(List.of("gateway:" + gatewayManagementPort()), strings(job.path("static_configs").get(0)
+                .path("targets")), "Prometheus must scrape the gateway's management port");
+        for (String ruleFile : strings(prometheus.path("rule_files"))) {
+            JsonNode rules = yaml.readTree(mountedFile("prometheus", ruleFile).toFile());
+            assertTrue(rules.path("groups").size() > 0, ruleFile + " holds no rule groups");
+        }
+        assertFalse(strings(prometheus.path("rule_files")).isEmpty(), "Prometheus loads no alert rules");
+
+        // Grafana: the data source is that Prometheus, the dashboards directory is the mounted one
+        JsonNode datasource = yaml.readTree(mountedFile("grafana",
+                "/etc/grafana/provisioning/datasources/prometheus.yml").toFile()).path("datasources").get(0);
+        assertEquals("http://prometheus:9090", datasource.path("url").asText(), "Grafana's data source");
+        String dashboards = yaml.readTree(mountedFile("grafana",
+                "/etc/grafana/provisioning/dashboards/scanforpay.yml").toFile()).path("providers").get(0)
+                .path("options").path("path").asText();
+        Path dashboardDir = mountedFile("grafana", dashboards);
+        assertTrue(Files.isRegularFile(dashboardDir.resolve("scanforpay-gateway.json")),
+                "Grafana's dashboards directory " + dashboards + " (" + dashboardDir + ") lacks scanforpay-gateway.json");
+        JsonNode dashboard = new ObjectMapper().readTree(dashboardDir.resolve("scanforpay-gateway.json").toFile());
+        assertTrue(dashboard.path("panels").size() > 0, "the dashboard has no panels");
+        // Grafana's own convention is a double underscore: GF_<SETTING>__FILE
+        String adminPassword = env("grafana").get("GF_SECURITY_ADMIN_PASSWORD__FILE");
+        assertNotNull(adminPassword, "grafana's admin password must come from a secret (GF_SECURITY_ADMIN_PASSWORD__FILE)");
+        assertFalse(env("grafana").containsKey("GF_SECURITY_ADMIN_PASSWORD"), "grafana's admin password inline");
+        assertTrue(strings(service("grafana").path("secrets")).contains(adminPassword.substring(SECRETS_DIR.length())),
+                "grafana reads " + adminPassword + " but is not given that secret");
     }
 
     // ----------------------------------------------------------------------------------------------- Dockerfile
@@ -628,6 +789,140 @@ class DeploymentFilesTest {
         return env;
     }
 
+    /** {@code NAME_FILE} → {@code NAME}: the setting a variable gives; other names unchanged. */
+    private static String settingName(String variable) {
+        return variable.endsWith(FILE_SUFFIX) ? variable.substring(0, variable.length() - FILE_SUFFIX.length())
+                : variable;
+    }
+
+    /**
+     * The value of setting {@code name} in a service: inline, or from {@code name_FILE}, a secret of the service
+     * (mounted at /run/secrets/<secret>), read from the file the top-level {@code secrets} names, whitespace
+     * stripped. Null if neither is given.
+     */
+    private static String setting(String serviceName, String name) {
+        Map<String, String> env = env(serviceName);
+        if (env.containsKey(name)) {
+            return env.get(name);
+        }
+        String path = env.get(name + FILE_SUFFIX);
+        if (path == null) {
+            return null;
+        }
+        assertTrue(path.startsWith(SECRETS_DIR), serviceName + ": " + name + FILE_SUFFIX + " should name a secret "
+                + "under " + SECRETS_DIR + ", is " + path);
+        String secret = path.substring(SECRETS_DIR.length());
+        assertTrue(strings(service(serviceName).path("secrets")).contains(secret), "service `" + serviceName
+                + "` reads secret `" + secret + "` (" + name + FILE_SUFFIX + ") but is not given it under `secrets:`");
+        try {
+            return Files.readString(secretFile(secret)).strip();
+        } catch (IOException e) {
+            throw new AssertionError("secret `" + secret + "`: " + e.getMessage(), e);
+        }
+    }
+
+    /** The file in the repository behind top-level secret {@code name}. */
+    private static Path secretFile(String name) {
+        String file = compose.path("secrets").path(name).path("file").asText(null);
+        assertNotNull(file, "top-level secret `" + name + "` is not declared with a `file:`");
+        return ROOT.resolve(file).normalize();
+    }
+
+    /** A list of scalars (or of {@code source} mappings, compose's long syntax) as strings. */
+    private static List<String> strings(JsonNode list) {
+        List<String> values = new ArrayList<>();
+        list.forEach(item -> values.add(item.isObject() ? item.path("source").asText() : item.asText()));
+        return values;
+    }
+
+    /** Bind mounts ({@code ./source:target[:mode]}) of a service: container path → the whole spec. */
+    private static Map<String, String> bindMounts(String serviceName) {
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (JsonNode volume : service(serviceName).path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            if (parts.length >= 2 && (parts[0].startsWith(".") || parts[0].startsWith("/"))) {
+                mounts.put(parts[1], volume.asText());
+            }
+        }
+        return mounts;
+    }
+
+    /** The repository file a service sees at {@code containerPath} (through a bind mount of it or a parent). */
+    private static Path mountedFile(String serviceName, String containerPath) {
+        for (Map.Entry<String, String> mount : bindMounts(serviceName).entrySet()) {
+            String target = mount.getKey();
+            if (containerPath.equals(target) || containerPath.startsWith(target + "/")) {
+                Path source = ROOT.resolve(mount.getValue().split(":")[0]);
+                return source.resolve(containerPath.substring(target.length()).replaceFirst("^/", "")).normalize();
+            }
+        }
+        throw new AssertionError("service `" + serviceName + "` mounts nothing at " + containerPath);
+    }
+
+    /** Published container ports of a service → the host address they bind ("" for every interface). */
+    private static Map<Integer, String> publishedPorts(String serviceName) {
+        Map<Integer, String> published = new TreeMap<>();
+        for (JsonNode port : service(serviceName).path("ports")) {
+            if (port.isObject()) {
+                published.put(port.path("target").asInt(), port.path("host_ip").asText(""));
+            } else {
+                String[] parts = port.asText().replaceAll("/(tcp|udp)$", "").split(":");
+                published.put(Integer.parseInt(parts[parts.length - 1]), parts.length == 3 ? parts[0] : "");
+            }
+        }
+        return published;
+    }
+
+    /** A compose duration ({@code 60s}, {@code 1m30s}, {@code 2m}); fails when absent. */
+    static Duration composeDuration(String value) {
+        assertNotNull(value, "no duration given");
+        Matcher part = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (part.find() && part.start() == end) {
+            long amount = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            });
+            end = part.end();
+        }
+        assertEquals(value.length(), end, "not a compose duration: " + value);
+        return total;
+    }
+
+    /**
+     * How long the gateway drains on SIGTERM: Camel's shutdown timeout (the commands consumer waits for it), its
+     * default from Camel itself unless application.properties or config/application.properties set it; or Quarkus'
+     * shutdown timeout if longer.
+     */
+    private static Duration gatewayDrainTimeout() {
+        var camel = new org.apache.camel.impl.engine.DefaultShutdownStrategy();
+        Duration drain = Duration.ofMillis(camel.getTimeUnit().toMillis(camel.getTimeout()));
+        for (Path file : List.of(APPLICATION_PROPERTIES, ROOT.resolve("config/application.properties"))) {
+            Properties properties = new Properties();
+            try {
+                properties.load(new StringReader(Files.readString(file)));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            for (String key : List.of("camel.main.shutdown-timeout", "camel.main.shutdownTimeout")) {
+                if (properties.containsKey(key)) {
+                    drain = Duration.ofSeconds(Long.parseLong(properties.getProperty(key).trim()));
+                }
+            }
+            if (properties.containsKey("quarkus.shutdown.timeout")) {
+                String value = properties.getProperty("quarkus.shutdown.timeout").trim();
+                Duration quarkus = value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value))
+                        : value.startsWith("P") ? Duration.parse(value) : Duration.parse("PT" + value);
+                drain = quarkus.compareTo(drain) > 0 ? quarkus : drain;
+            }
+        }
+        return drain;
+    }
+
     /** The healthcheck test of a service as one string. */
     private static String healthcheck(String serviceName) {
         JsonNode test = service(serviceName).path("healthcheck").path("test");
@@ -689,6 +984,11 @@ class DeploymentFilesTest {
     private static int gatewayHttpPort() {
         String port = env("gateway").get("QUARKUS_HTTP_PORT");
         return port == null ? QUARKUS_DEFAULT_HTTP_PORT : Integer.parseInt(port);
+    }
+
+    private static int gatewayManagementPort() {
+        String port = env("gateway").get("QUARKUS_MANAGEMENT_PORT");
+        return port == null ? QUARKUS_DEFAULT_MANAGEMENT_PORT : Integer.parseInt(port);
     }
 
     /** The sandbox's port: {@code -Dsandbox.port} in the Dockerfile, overridden by SANDBOX_PORT in compose. */

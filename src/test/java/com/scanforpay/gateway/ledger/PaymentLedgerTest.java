@@ -839,6 +839,32 @@ class PaymentLedgerTest {
                 new PublishedResult(other, PaymentState.PENDING))), "only final results are confirmed");
     }
 
+    /** The confirmation that ends a payment's being due says how long it took: once, whoever else confirms it. */
+    @Test
+    void theFirstConfirmationGivesTheTimeSinceAdmissionAndRepeatsGiveNothing() {
+        String paid = orderNo();
+        String twice = orderNo();
+        admit(paid, 100);
+        admit(twice, 100);
+        ledger.move(paid, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none().checkAgainIn(LEASE));
+        ledger.move(twice, Set.of(PaymentState.PAYING), PaymentState.FAILED, PaymentUpdate.none().checkAgainIn(LEASE));
+
+        Optional<Duration> first = ledger.confirmPublished(paid, PaymentState.SUCCESS);
+        assertTrue(first.isPresent(), "the first confirmation: the payment's time to its final result");
+        assertFalse(first.get().isNegative(), first.toString());
+        assertTrue(first.get().compareTo(Duration.ofMinutes(1)) < 0, "admitted moments ago: " + first);
+        assertEquals(Optional.empty(), ledger.confirmPublished(paid, PaymentState.SUCCESS), "a repeat: nothing");
+
+        // the same payment twice in one statement (two paths confirming together): timed once
+        List<Optional<Duration>> together = ledger.confirmPublished(List.of(
+                new PublishedResult(twice, PaymentState.FAILED), new PublishedResult(twice, PaymentState.FAILED),
+                new PublishedResult(paid, PaymentState.SUCCESS)));
+        assertEquals(3, together.size());
+        assertTrue(together.get(0).isPresent(), together.toString());
+        assertEquals(Optional.empty(), together.get(1));
+        assertEquals(Optional.empty(), together.get(2), "confirmed before");
+    }
+
     /** The entry's row, without the time it was read at. */
     private static LedgerEntry row(LedgerEntry e) {
         return new LedgerEntry(e.partnerOrderNo(), e.storeNo(), e.partnerNo(), e.orderAmount(),
