@@ -169,7 +169,7 @@ public class PaymentsResource {
     @Blocking
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    @Operation(summary = "Pay with a customer's barcode",
+    @Operation(operationId = "pay", summary = "Pay with a customer's barcode",
             description = "Publishes a PAY command (validated exactly as on Kafka) unless the order is known. The "
                     + "same partnerOrderNo with the same amount and barcode answers the existing payment and is "
                     + "never charged again; with another amount or barcode: 409. With ?wait=, answers 200 with the "
@@ -261,7 +261,8 @@ public class PaymentsResource {
     @Path("{partnerOrderNo}")
     @Blocking
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    @Operation(summary = "A payment's state", description = "The payment as the ledger has it, with its final "
+    @Operation(operationId = "getPayment",
+            summary = "A payment's state", description = "The payment as the ledger has it, with its final "
             + "result once it has one. With refresh=true the provider is queried first (a QUERY command through "
             + "the same flow, answer awaited up to scanforpay.api.refresh-wait) and its answer is returned as "
             + "`query`; the ledger itself is settled by the gateway's own queries and notifications.")
@@ -316,7 +317,8 @@ public class PaymentsResource {
     @Blocking
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    @Operation(summary = "Refund (part of) a payment", description = "Publishes a REFUND command for the order "
+    @Operation(operationId = "refund",
+            summary = "Refund (part of) a payment", description = "Publishes a REFUND command for the order "
             + "in the path (the same rules as on Kafka: refused when the order is not paid or the refunds would "
             + "exceed the paid amount, 409; a repeated refundNo is never refunded again). ?wait= as for payments, "
             + "on the REFUND result with this refundNo. Needs a key with the refund permission "
@@ -407,7 +409,8 @@ public class PaymentsResource {
     @Path("{partnerOrderNo}/refunds/{refundNo}")
     @Blocking
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    @Operation(summary = "A refund's state", description = "The refund as the ledger has it (where the Location "
+    @Operation(operationId = "getRefund",
+            summary = "A refund's state", description = "The refund as the ledger has it (where the Location "
             + "of a 202 to a refund points), with its result once final. A refund the ledger refused (REJECTED: "
             + "order not paid, refunds beyond the paid amount) is not kept: its answer was a 409.")
     @APIResponse(responseCode = "200", description = "The refund",

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.scanforpay.gateway.contract.MessageSchemas;
+import com.scanforpay.gateway.contract.MessageSchemas.Kind;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.testing.GatewayTestStack;
@@ -202,6 +204,7 @@ class PaymentCommandFlowTest {
         pay(after, SandboxBarcodes.PAID, 100);
 
         assertEquals("SUCCESS", singleResult(after).get("outcome").asText(), "later commands still flow");
+        MessageSchemas.assertValid(Kind.RESULT, singleResult(after).toString());
 
         Received notJsonLetter = deadLetter(r -> java.util.Arrays.equals(notJson, r.valueBytes()));
         assertArrayEquals(key, notJsonLetter.keyBytes(), "original key bytes");
@@ -209,6 +212,7 @@ class PaymentCommandFlowTest {
         assertEquals(COMMANDS, notJsonLetter.headers().get("scanforpay-source-topic"));
         assertNotNull(notJsonLetter.headers().get("scanforpay-source-partition"));
         assertNotNull(notJsonLetter.headers().get("scanforpay-source-offset"));
+        MessageSchemas.assertValidHeaders(notJsonLetter.headers()); // exactly the documented headers
         assertEquals("INVALID_JSON", deadLetter(r -> "[1,2,3]".equals(r.value())).headers()
                 .get("scanforpay-error-code"));
 
@@ -226,6 +230,7 @@ class PaymentCommandFlowTest {
     private void assertRejected(String order, String code, String field) throws Exception {
         Received letter = deadLetter(r -> r.value() != null && r.value().contains(order));
         assertEquals(code, letter.headers().get("scanforpay-error-code"), order);
+        MessageSchemas.assertValidHeaders(letter.headers());
         assertTrue(letter.headers().get("scanforpay-error-message").startsWith(field + ":"),
                 letter.headers().get("scanforpay-error-message"));
         assertEquals(order, letter.key(), "dead letter keeps the original key");
@@ -233,6 +238,7 @@ class PaymentCommandFlowTest {
         JsonNode result = singleResult(order);
         assertEquals(1, TOPICS.deadLetters().withKey(order).size(), "dead-lettered once");
         assertEquals("REJECTED", result.get("outcome").asText());
+        MessageSchemas.assertValid(Kind.RESULT, result.toString());
         assertEquals("VALIDATION", result.get("source").asText());
         assertEquals(field, result.get("errors").get(0).get("field").asText());
         assertTrue(result.get("errors").get(0).get("message").asText().length() > 0);
