@@ -329,8 +329,8 @@ public final class PaymentCommandParser {
         private PaymentCommand query(String partnerOrderNo) {
             String storeNo = storeNo();
             String orderNo = identifier("orderNo", ORDER_NO_MAX, false);
-            if (partnerOrderNo == null && orderNo == null && !json.hasNonNull("partnerOrderNo")
-                    && !json.hasNonNull("orderNo")) {
+            // given but invalid: already reported by field; given empty: as good as missing
+            if (partnerOrderNo == null && orderNo == null && isBlank("partnerOrderNo") && isBlank("orderNo")) {
                 fail(RejectionCode.MISSING_FIELD, "partnerOrderNo", "a QUERY needs partnerOrderNo or orderNo");
             }
             return new PaymentCommand(CommandType.QUERY, storeNo, partnerOrderNo, orderNo, null, null, null, null,
@@ -409,9 +409,14 @@ public final class PaymentCommandParser {
             return value;
         }
 
+        private boolean isBlank(String field) {
+            JsonNode node = json.get(field);
+            return node == null || node.isNull() || (node.isTextual() && node.textValue().isEmpty());
+        }
+
         private String string(String field, int maxLength, boolean required) {
             JsonNode node = json.get(field);
-            if (node == null || node.isNull() || (node.isTextual() && node.textValue().isEmpty())) {
+            if (isBlank(field)) {
                 if (required) {
                     fail(RejectionCode.MISSING_FIELD, field, "is required");
                 }

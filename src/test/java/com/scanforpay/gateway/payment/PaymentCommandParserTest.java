@@ -79,6 +79,17 @@ class PaymentCommandParserTest {
     // ---- empty values -----------------------------------------------------------------------------------------
 
     @Test
+    void aQueryWhoseOrderNumbersAreEmptyIsRejectedAsMissingOne() {
+        for (String query : List.of("{\"type\":\"QUERY\",\"partnerOrderNo\":\"\"}",
+                "{\"type\":\"QUERY\",\"orderNo\":\"\"}", "{\"type\":\"QUERY\",\"partnerOrderNo\":\"\",\"orderNo\":null}")) {
+            Rejected rejected = assertInstanceOf(Rejected.class, single.parse(utf8(query)), query);
+            assertEquals(RejectionCode.MISSING_FIELD, rejected.code(), query);
+            assertEquals(List.of(new FieldError("partnerOrderNo", "a QUERY needs partnerOrderNo or orderNo")),
+                    rejected.errors(), query);
+        }
+    }
+
+    @Test
     void aTombstoneIsInvalidJson() {
         assertRejected(single.parse(null), RejectionCode.INVALID_JSON, "$",
                 "command is a tombstone (null value): expected a JSON object");
