@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.LedgerRows;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -17,10 +18,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -123,7 +120,7 @@ class HealthAndMetricsTest {
         // the application is shared with earlier classes: nothing of theirs may still settle while this one counts
         TOPICS.awaitQuiet();
         await("no payment of earlier tests about to be resolved").atMost(Duration.ofSeconds(60))
-                .until(() -> openPaymentsDueSoon() == 0);
+                .until(() -> LedgerRows.openPaymentsDueSoon(dataSource) == 0);
         double paid = sample("scanforpay_results_total", PAID);
         double deadLettered = sample("scanforpay_commands_dead_lettered_total", INVALID_JSON);
         double payCalls = sample("scanforpay_provider_calls_seconds_count", PAY_ANSWERED);
@@ -148,20 +145,6 @@ class HealthAndMetricsTest {
                 "one PAY/SUCCESS counted, from whichever source won the race; the repeats not counted");
         // a gauge of the ledger, refreshed every 15 s: registered from the start
         assertTrue(get("/q/metrics").body().contains("scanforpay_ledger_payments{state=\"UNKNOWN\"}"));
-    }
-
-    /**
-     * Open payments the resolver will query within the test (the database is shared by the JVM; rows that ledger
-     * tests wrote directly, due in an hour, cannot settle meanwhile).
-     */
-    private long openPaymentsDueSoon() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM payments WHERE state IN "
-                        + "('PAYING', 'PENDING', 'CHECKING') AND next_check_at < now() + interval '1 minute'");
-                ResultSet row = count.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 
     /** The sum of the samples of {@code name} in /q/metrics whose labels include every one of {@code labels}. */

@@ -18,6 +18,7 @@ import com.scanforpay.gateway.payment.ResultSource;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.LedgerRows;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,9 +29,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,7 +158,7 @@ class OperationsKitTest {
         // the application is shared with earlier classes: nothing of theirs may still settle while this one counts
         TOPICS.awaitQuiet();
         await("no payment of earlier tests about to be resolved").atMost(Duration.ofSeconds(60))
-                .until(() -> openPaymentsDueSoon() == 0);
+                .until(() -> LedgerRows.openPaymentsDueSoon(dataSource) == 0);
         long before = settledCount();
         String order = order("okt");
 
@@ -447,16 +445,5 @@ class OperationsKitTest {
     private long settledCount() {
         return meters.find("scanforpay.payment.time.to.final.result").tag("outcome", "SUCCESS").timers().stream()
                 .mapToLong(Timer::count).sum();
-    }
-
-    /** Open payments the resolver will query within the test (rows of ledger tests are due in an hour). */
-    private long openPaymentsDueSoon() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM payments WHERE state IN "
-                        + "('PAYING', 'PENDING', 'CHECKING') AND next_check_at < now() + interval '1 minute'");
-                ResultSet row = count.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 }
