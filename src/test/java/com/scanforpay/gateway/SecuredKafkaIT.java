@@ -145,13 +145,37 @@ class SecuredKafkaIT {
         try (GatewayProcess gateway = GatewayProcess.start("secured-wrong-password", env)) {
             JsonNode kafka = await("readiness names the refused password").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).ignoreException(UncheckedIOException.class) // starting
-                    .until(() -> kafkaCheck(gateway), check -> check != null
+                    .until(() -> check(gateway, "Kafka"), check -> check != null
                             && check.path("data").path("error").asText().contains("authentication failed"));
             assertEquals("DOWN", kafka.path("status").asText());
             assertTrue(kafka.path("data").path("error").asText().contains("SCRAM-SHA-512"), kafka.toString());
             assertEquals(503, gateway.readiness().statusCode());
             assertFalse(gateway.readiness().body().contains(wrong), "no password on readiness");
             assertFalse(gateway.log().contains(wrong), "no password in the log");
+        }
+    }
+
+    @Test
+    void aConsumerGroupWithoutRightsKeepsTheGatewayUnreadyNamingTheGroup() {
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.put("SCANFORPAY_TOPIC_COMMANDS", newCommandsTopic());
+        env.put("SCANFORPAY_CONSUMER_GROUP_ID", "a-group-without-acls");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", listeners().saslSslBootstrapServers());
+        env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+        env.put("KAFKA_SASL_JAAS_CONFIG", jaas("SCRAM-SHA-512", GatewayTestStack.KAFKA_PASSWORD));
+        trustTheStackAuthority(env);
+
+        try (GatewayProcess gateway = GatewayProcess.start("secured-no-group-rights", env)) {
+            JsonNode commands = await("readiness names the group refused").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).ignoreException(UncheckedIOException.class) // starting
+                    .until(() -> check(gateway, "Payment commands"), check -> check != null
+                            && check.path("data").path("consumer").asText().contains("a-group-without-acls"));
+            assertEquals("DOWN", commands.path("status").asText());
+            assertTrue(commands.path("data").path("consumer").asText().startsWith("GroupAuthorizationException"),
+                    commands.toString());
+            assertEquals("UP", check(gateway, "Kafka").path("status").asText(), "the broker itself is reached");
+            assertEquals(503, gateway.readiness().statusCode());
         }
     }
 
@@ -208,7 +232,7 @@ class SecuredKafkaIT {
         assertEquals("SUCCESS", TOPICS.results().jsonWithKey(byKafka).get(0).path("outcome").asText());
 
         String byHttp = newOrderNo();
-        HttpResponse<String> answer = post(gateway, Commands.pay(byHttp, SandboxBarcodes.PAID, 2100));
+        HttpResponse<String> answer = post(gateway, Commands.pay(byHttp, SandboxBarcodes.PAID, 2100), API_KEY);
         assertEquals(200, answer.statusCode(), answer.body());
         assertTrue(answer.body().contains("\"SUCCESS\""), answer.body());
         await("the result of " + byHttp + " published").atMost(Duration.ofSeconds(30))
@@ -216,13 +240,16 @@ class SecuredKafkaIT {
 
         assertEquals(1, GatewayTestStack.sandbox().payCalls(byKafka));
         assertEquals(1, GatewayTestStack.sandbox().payCalls(byHttp));
+        // the variable naming the key's file is no key itself
+        assertEquals(401, post(gateway, Commands.pay(newOrderNo(), SandboxBarcodes.PAID, 2100),
+                env.get("SCANFORPAY_API_KEYS_TILL_FILE")).statusCode());
     }
 
-    private static HttpResponse<String> post(GatewayProcess gateway, String body) {
+    private static HttpResponse<String> post(GatewayProcess gateway, String body, String key) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(gateway.baseUrl() + "/payments?wait=10s"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -239,9 +266,15 @@ class SecuredKafkaIT {
         }
     }
 
-    private static JsonNode kafkaCheck(GatewayProcess gateway) throws IOException {
-        for (JsonNode check : JSON.readTree(gateway.readiness().body()).path("checks")) {
-            if ("Kafka".equals(check.path("name").asText())) {
+    private static JsonNode check(GatewayProcess gateway, String name) {
+        JsonNode checks;
+        try {
+            checks = JSON.readTree(gateway.readiness().body()).path("checks");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (JsonNode check : checks) {
+            if (name.equals(check.path("name").asText())) {
                 return check;
             }
         }

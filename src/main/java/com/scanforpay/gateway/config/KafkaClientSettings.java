@@ -43,6 +43,16 @@ public record KafkaClientSettings(Map<String, String> properties, List<String> u
             Map.entry("session.timeout.ms", "set SCANFORPAY_CONSUMER_SESSION_TIMEOUT"),
             Map.entry("heartbeat.interval.ms", "a third of SCANFORPAY_CONSUMER_SESSION_TIMEOUT"),
             Map.entry("fetch.min.bytes", "tuned by the gateway per consumer"),
+            Map.entry("partitioner.class", "an order's results stay on one partition, in order (keyed by order)"),
+            Map.entry("partitioner.ignore.keys", "an order's results stay on one partition, in order (keyed by order)"),
+            Map.entry("group.instance.id", "each instance is a dynamic member of the commands group"),
+            Map.entry("group.protocol", "the gateway sets the session timeout and heartbeats of the classic protocol"),
+            Map.entry("group.remote.assignor", "the gateway sets the session timeout and heartbeats of the classic "
+                    + "protocol"),
+            Map.entry("partition.assignment.strategy", "the commands consumer's rebalances wait for running "
+                    + "commands, as the gateway's default assignor expects"),
+            Map.entry("isolation.level", "commands are read committed: a command of an aborted transaction is never "
+                    + "paid"),
             Map.entry("fetch.max.wait.ms", "tuned by the gateway per consumer"),
             Map.entry("key.serializer", "the gateway's records have string keys and byte values"),
             Map.entry("value.serializer", "the gateway's records have string keys and byte values"),
@@ -72,7 +82,7 @@ public record KafkaClientSettings(Map<String, String> properties, List<String> u
 
     /** The Kafka client property a setting's name stands for, or null when it is no {@code kafka.*} setting. */
     static String clientProperty(String name) {
-        if (SecretFiles.isFileVariable(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))) {
+        if (SecretFiles.isFileVariable(SecretFiles.environmentName(name))) {
             return null; // KAFKA_SASL_JAAS_CONFIG_FILE, also as kafka.sasl.jaas.config.file: the content arrives
                          // under the setting's own name
         }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -35,6 +36,20 @@ public final class SecretFiles {
         return VARIABLE.matcher(name).matches();
     }
 
+    /**
+     * Whether the setting {@code property} is the {@code …_FILE} variable of a secret and set in this process'
+     * environment (e.g. {@code scanforpay.api.keys.till7.file}): then it names a file, it is not a value.
+     */
+    public static boolean isFileVariableSet(String property) {
+        String variable = environmentName(property);
+        return isFileVariable(variable) && System.getenv(variable) != null;
+    }
+
+    /** The environment variable of a setting: upper case, anything but letters and digits an underscore. */
+    public static String environmentName(String property) {
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
     /** Reads every secret file named in {@code environment}; values are keyed by the setting (variable) they supply. */
     public static Secrets read(Map<String, String> environment) {
         Map<String, String> values = new TreeMap<>();
@@ -50,7 +65,8 @@ public final class SecretFiles {
                 continue;
             }
             try {
-                values.put(setting, read(Path.of(variable.getValue()), name));
+                // a secret is taken as it is: SmallRye would expand ${...} in it and turn $$ into $
+                values.put(setting, read(Path.of(variable.getValue()), name).replace("$", "$$"));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }

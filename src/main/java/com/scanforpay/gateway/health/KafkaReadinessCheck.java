@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -39,8 +40,16 @@ public class KafkaReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("Kafka").withData("bootstrap.servers", kafka.bootstrapServers());
+        Admin client;
         try {
-            int brokers = admin().describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS)).nodes()
+            client = admin();
+        } catch (KafkaException e) {
+            // unusable client settings (a JAAS line, a key store): the message could quote them, the class does not
+            return response.down().withData("error", "the Kafka client settings are not usable ("
+                    + e.getClass().getSimpleName() + "): check the kafka.* settings").build();
+        }
+        try {
+            int brokers = client.describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS)).nodes()
                     .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
             return response.status(brokers > 0).withData("brokers", brokers).build();
         } catch (ExecutionException e) {

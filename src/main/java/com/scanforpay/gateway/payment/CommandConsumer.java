@@ -139,6 +139,7 @@ final class CommandConsumer extends DefaultConsumer {
                 // Kafka itself failed us (not an outage of one command): a new consumer resumes from what is
                 // committed, after a pause
                 LOG.errorf(e, "The commands consumer failed; it reconnects and resumes from the committed offsets");
+                settings.intake().consumerFailed(e);
                 progress.rewind();
                 uncommitted.clear();
                 pause(Duration.ofSeconds(1));
@@ -151,6 +152,7 @@ final class CommandConsumer extends DefaultConsumer {
 
     private void step(Consumer<byte[], byte[]> consumer) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        settings.intake().consumerPolled();
         lag.refresh(consumer, System.nanoTime());
         if (!records.isEmpty()) {
             take(records);

@@ -20,7 +20,32 @@ public class CommandIntake {
     public record HeldBack(Instant since, int batches, String outage) {
     }
 
+    /** The commands consumer itself fails (e.g. Kafka refuses its credentials or its rights): since when, and why. */
+    public record ConsumerFailing(Instant since, String cause) {
+    }
+
     private HeldBack heldBack;
+    private volatile ConsumerFailing consumerFailing;
+
+    /** The commands consumer failed and is being made again. */
+    void consumerFailed(RuntimeException failure) {
+        ConsumerFailing before = consumerFailing;
+        // Kafka's messages name the topic, group or mechanism refused, never a secret
+        consumerFailing = new ConsumerFailing(before == null ? Instant.now() : before.since(),
+                failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    }
+
+    /** The commands consumer polled: it reaches its partitions. */
+    void consumerPolled() {
+        if (consumerFailing != null) {
+            consumerFailing = null;
+        }
+    }
+
+    /** Why the commands consumer fails now, if it does. */
+    public Optional<ConsumerFailing> consumerFailing() {
+        return Optional.ofNullable(consumerFailing);
+    }
 
     /** A batch was held back by {@code outage}: how long to wait before it is delivered again. */
     synchronized Duration heldBack(String outage) {

@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
  * The commands consumer's lag, one gauge per partition this instance owns:
  * {@code scanforpay_commands_lag{partition="0"}}, records between the consumer's position and the end of the
  * partition. Read with {@link Consumer#currentLag}, which must run on the polling thread (a KafkaConsumer is not
- * thread-safe) and asks Kafka nothing (it uses what the last fetch learnt); at most once per {@code refreshEvery},
+ * thread-safe) and mostly asks Kafka nothing (it uses what the last fetch learnt; a partition whose end is not known
+ * yet costs one offsets request); at most once per {@code refreshEvery},
  * so a busy consumer polling hundreds of times a second pays nothing measurable. A partition given up (revoked,
  * lost, or the consumer closed) loses its gauge at once: the new owner reports it, no stale value lingers here.
  *

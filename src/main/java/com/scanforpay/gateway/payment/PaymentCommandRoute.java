@@ -316,7 +316,7 @@ public class PaymentCommandRoute extends RouteBuilder {
      * The commands consumer's settings. Its Kafka client is configured exactly as a camel-kafka consumer of the
      * topic would be (brokers, any {@code camel.component.kafka.*} setting and the {@code kafka.*} client properties
      * of {@link KafkaClients}), then fixed where the gateway needs it: its own commits, from the earliest record,
-     * bytes in.
+     * committed records only, bytes in.
      */
     private CommandConsumer.Settings consumerSettings() {
         ScanForPayConfig.Consumer consumer = config.consumer();
@@ -334,6 +334,8 @@ public class PaymentCommandRoute extends RouteBuilder {
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(consumer.maxPollInterval().toMillis()));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // an ERP publishing in transactions: the command of an aborted one is never seen, so never paid
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
         props.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         return new CommandConsumer.Settings(config.topic().commands(),

@@ -42,6 +42,12 @@ class KafkaClientSettingsTest {
 
     @Test
     void propertiesTheGatewaySetsItselfAreRefusedNamingWhatToSetInstead() {
+        assertEquals(List.of("kafka.isolation.level is set by the gateway for each of its clients (commands are read "
+                + "committed: a command of an aborted transaction is never paid): remove it",
+                "kafka.partitioner.ignore.keys is set by the gateway for each of its clients (an order's results stay "
+                        + "on one partition, in order (keyed by order)): remove it"),
+                KafkaClientSettings.from(config(Map.of(), Map.of("KAFKA_ISOLATION_LEVEL", "read_uncommitted",
+                        "KAFKA_PARTITIONER_IGNORE_KEYS", "true"))).problems());
         KafkaClientSettings settings = KafkaClientSettings.from(config(Map.of("kafka.group.id", "mine"),
                 Map.of("KAFKA_ACKS", "1", "KAFKA_ENABLE_AUTO_COMMIT", "true")));
 

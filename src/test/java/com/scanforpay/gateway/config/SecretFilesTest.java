@@ -78,6 +78,16 @@ class SecretFilesTest {
         assertTrue(SecretFiles.isFileVariable("KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE"));
     }
 
+    @Test
+    void aSecretIsTakenAsItIsWithoutExpandingWhatLooksLikeAnExpression() throws IOException {
+        String secret = "ab$$cd${x}e$f";
+        // with the expression interceptor, as in Quarkus
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new io.smallrye.config.EnvConfigSource(
+                SecretFiles.read(Map.of("SCANFORPAY_SIGN_KEY_FILE", file("k", secret))).values(), 300)).build();
+
+        assertEquals(secret, config.getValue("scanforpay.sign-key", String.class));
+    }
+
     private String file(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content).toString();
     }
