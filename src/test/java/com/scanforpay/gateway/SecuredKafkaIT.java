@@ -132,17 +132,9 @@ class SecuredKafkaIT {
     }
 
     @Test
-    void aRefusedPasswordKeepsTheGatewayUnreadyNamingTheAuthenticationFailure() throws IOException {
+    void aRefusedPasswordKeepsTheGatewayUnreadyNamingTheAuthenticationFailure() {
         String wrong = "not-the-kafka-password-91c4";
-        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
-        env.put("SCANFORPAY_TOPIC_COMMANDS", newCommandsTopic());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", listeners().saslSslBootstrapServers());
-        env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-        env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
-        env.put("KAFKA_SASL_JAAS_CONFIG", jaas("SCRAM-SHA-512", wrong));
-        trustTheStackAuthority(env);
-
-        try (GatewayProcess gateway = GatewayProcess.start("secured-wrong-password", env)) {
+        try (GatewayProcess gateway = GatewayProcess.start("secured-wrong-password", scram(wrong))) {
             JsonNode kafka = await("readiness names the refused password").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).ignoreException(UncheckedIOException.class) // starting
                     .until(() -> check(gateway, "Kafka"), check -> check != null
@@ -157,14 +149,8 @@ class SecuredKafkaIT {
 
     @Test
     void aConsumerGroupWithoutRightsKeepsTheGatewayUnreadyNamingTheGroup() {
-        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
-        env.put("SCANFORPAY_TOPIC_COMMANDS", newCommandsTopic());
+        Map<String, String> env = scram(GatewayTestStack.KAFKA_PASSWORD);
         env.put("SCANFORPAY_CONSUMER_GROUP_ID", "a-group-without-acls");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", listeners().saslSslBootstrapServers());
-        env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-        env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
-        env.put("KAFKA_SASL_JAAS_CONFIG", jaas("SCRAM-SHA-512", GatewayTestStack.KAFKA_PASSWORD));
-        trustTheStackAuthority(env);
 
         try (GatewayProcess gateway = GatewayProcess.start("secured-no-group-rights", env)) {
             JsonNode commands = await("readiness names the group refused").atMost(Duration.ofSeconds(60))
@@ -213,6 +199,18 @@ class SecuredKafkaIT {
         env.put("QUARKUS_DATASOURCE_PASSWORD_FILE", secret("db-password",
                 env.remove("QUARKUS_DATASOURCE_PASSWORD")));
         env.put("SCANFORPAY_API_KEYS_TILL_FILE", secret("api-key", API_KEY + "\n"));
+        return env;
+    }
+
+    /** The stack's settings through the SASL_SSL listener with SCRAM-SHA-512 and {@code password}, given inline. */
+    private Map<String, String> scram(String password) {
+        Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
+        env.put("SCANFORPAY_TOPIC_COMMANDS", newCommandsTopic());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", listeners().saslSslBootstrapServers());
+        env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+        env.put("KAFKA_SASL_JAAS_CONFIG", jaas("SCRAM-SHA-512", password));
+        trustTheStackAuthority(env);
         return env;
     }
 
