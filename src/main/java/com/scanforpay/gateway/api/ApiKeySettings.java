@@ -1,6 +1,5 @@
 package com.scanforpay.gateway.api;
 
-import com.scanforpay.gateway.config.SecretFiles;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,17 +27,7 @@ final class ApiKeySettings {
     }
 
     static List<String> problems(ApiConfig config) {
-        return problems(keys(config), config.stores(), config.refunds());
-    }
-
-    /**
-     * The configured keys. A key's secret file ({@code SCANFORPAY_API_KEYS_TILL7_FILE}) supplies key {@code till7};
-     * the variable itself also looks like a key ({@code till7.file}, its value the file's path) and is no key.
-     */
-    static Map<String, Optional<String>> keys(ApiConfig config) {
-        Map<String, Optional<String>> keys = new TreeMap<>(config.keys());
-        keys.keySet().removeIf(name -> SecretFiles.isFileVariableSet("scanforpay.api.keys." + name));
-        return keys;
+        return problems(config.keys(), config.stores(), config.refunds());
     }
 
     static List<String> problems(Map<String, Optional<String>> keys, Map<String, Optional<String>> stores,
@@ -82,7 +71,7 @@ final class ApiKeySettings {
     /** What the key of {@code name} may do; its value is the key itself. */
     static Map<String, ApiCaller> callers(ApiConfig config) {
         Map<String, ApiCaller> callers = new TreeMap<>();
-        for (String name : keys(config).keySet()) {
+        for (String name : config.keys().keySet()) {
             Optional<Set<String>> stores = Optional.ofNullable(config.stores().get(name))
                     .map(list -> stores(list.orElse("")));
             callers.put(name, new ApiCaller(name, stores, Boolean.TRUE.equals(config.refunds().get(name))));

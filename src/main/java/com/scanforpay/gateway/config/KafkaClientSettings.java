@@ -82,10 +82,6 @@ public record KafkaClientSettings(Map<String, String> properties, List<String> u
 
     /** The Kafka client property a setting's name stands for, or null when it is no {@code kafka.*} setting. */
     static String clientProperty(String name) {
-        if (SecretFiles.isFileVariable(SecretFiles.environmentName(name))) {
-            return null; // KAFKA_SASL_JAAS_CONFIG_FILE, also as kafka.sasl.jaas.config.file: the content arrives
-                         // under the setting's own name
-        }
         if (name.startsWith(PREFIX)) {
             return name.substring(PREFIX.length());
         }

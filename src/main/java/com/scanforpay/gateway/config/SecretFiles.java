@@ -36,17 +36,8 @@ public final class SecretFiles {
         return VARIABLE.matcher(name).matches();
     }
 
-    /**
-     * Whether the setting {@code property} is the {@code …_FILE} variable of a secret and set in this process'
-     * environment (e.g. {@code scanforpay.api.keys.till7.file}): then it names a file, it is not a value.
-     */
-    public static boolean isFileVariableSet(String property) {
-        String variable = environmentName(property);
-        return isFileVariable(variable) && System.getenv(variable) != null;
-    }
-
     /** The environment variable of a setting: upper case, anything but letters and digits an underscore. */
-    public static String environmentName(String property) {
+    static String environmentName(String property) {
         return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 

@@ -61,7 +61,7 @@ class KafkaClientSettingsTest {
     }
 
     private static SmallRyeConfig config(Map<String, String> properties, Map<String, String> environment) {
-        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "test", 250),
+        return new SmallRyeConfigBuilder().withInterceptors(new SecretFileVariables()).withSources(new PropertiesConfigSource(properties, "test", 250),
                 new EnvConfigSource(environment, 300)).build();
     }
 }

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.scanforpay.gateway.api.ApiConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +74,7 @@ class SecretFilesTest {
 
     @Test
     void theConfigSourceSuppliesTheSettingAsAnEnvironmentVariableWould() throws IOException {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.EnvConfigSource(
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(
                 SecretFiles.read(Map.of("SCANFORPAY_SIGN_KEY_FILE", file("k", "key-from-file"),
                         "SCANFORPAY_API_KEYS_TILL7_FILE", file("t", "till7-key"))).values(), 300)).build();
 
@@ -82,10 +87,25 @@ class SecretFilesTest {
     void aSecretIsTakenAsItIsWithoutExpandingWhatLooksLikeAnExpression() throws IOException {
         String secret = "ab$$cd${x}e$f";
         // with the expression interceptor, as in Quarkus
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new io.smallrye.config.EnvConfigSource(
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new EnvConfigSource(
                 SecretFiles.read(Map.of("SCANFORPAY_SIGN_KEY_FILE", file("k", secret))).values(), 300)).build();
 
         assertEquals(secret, config.getValue("scanforpay.sign-key", String.class));
+    }
+
+    @Test
+    void aSecretFileVariableIsNoSettingOfItsOwn() throws IOException {
+        // without SecretFileVariables the variable is also an API key "till7.file", its value the file's path
+        Map<String, String> env = Map.of("SCANFORPAY_API_KEYS_TILL7_FILE", file("till7", "till7-key-from-a-file"));
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withInterceptors(new SecretFileVariables())
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new EnvConfigSource(env, 300), new EnvConfigSource(SecretFiles.read(env).values(), 300))
+                .withMapping(ApiConfig.class).build();
+
+        assertEquals(Map.of("till7", Optional.of("till7-key-from-a-file")), config.getConfigMapping(ApiConfig.class)
+                .keys());
+        assertFalse(config.getOptionalValue("scanforpay.api.keys.till7.file", String.class).isPresent());
     }
 
     private String file(String name, String content) throws IOException {
