@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
-import com.scanforpay.gateway.localstack.LocalPostgres;
+import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.SandboxOrder;

@@ -2,7 +2,7 @@ package com.scanforpay.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
-import com.scanforpay.gateway.payment.KafkaProducers;
+import com.scanforpay.gateway.kafka.KafkaProducers;
 import com.scanforpay.gateway.payment.PaymentResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package com.scanforpay.gateway.health;
 
-import com.scanforpay.gateway.payment.CommandIntake;
+import com.scanforpay.gateway.command.CommandIntake;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,7 +1,7 @@
 package com.scanforpay.gateway.notify;
 
 import com.scanforpay.gateway.partner.Partners;
-import com.scanforpay.gateway.payment.PaymentResults;
+import com.scanforpay.gateway.publishing.PaymentResults;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -2,9 +2,9 @@ package com.scanforpay.gateway.notify;
 
 import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
-import com.scanforpay.gateway.payment.CleanText;
+import com.scanforpay.gateway.command.CleanText;
 import com.scanforpay.gateway.payment.PaymentResult;
-import com.scanforpay.gateway.payment.PaymentResults;
+import com.scanforpay.gateway.publishing.PaymentResults;
 import com.scanforpay.gateway.provider.MalformedMessageException;
 import com.scanforpay.gateway.provider.OpenedEnvelope;
 import com.scanforpay.gateway.provider.OrderResult;

@@ -11,18 +11,18 @@ import org.apache.camel.support.service.ServiceHelper;
  * context runs). A send returns at the first asynchronous step (e.g. a provider call in flight): no thread waits
  * for the exchange, and the returned future completes when it is done, exceptionally if it failed.
  */
-final class AsyncSender {
+public final class AsyncSender {
 
     private final CamelContext camelContext;
     private final String uri;
     private AsyncProducer producer;
 
-    AsyncSender(CamelContext camelContext, String uri) {
+    public AsyncSender(CamelContext camelContext, String uri) {
         this.camelContext = camelContext;
         this.uri = uri;
     }
 
-    CompletableFuture<Void> send(Exchange work) {
+    public CompletableFuture<Void> send(Exchange work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         producer().process(work, doneSync -> {
             if (work.getException() != null) {
@@ -35,7 +35,7 @@ final class AsyncSender {
     }
 
     /** The started producer; throws if it cannot be created, before anything is sent. */
-    synchronized AsyncProducer producer() {
+    public synchronized AsyncProducer producer() {
         if (producer == null) {
             try {
                 AsyncProducer created = camelContext.getEndpoint(uri).createAsyncProducer();

@@ -1,5 +1,8 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.command.FieldError;
+import com.scanforpay.gateway.publishing.PaymentResults;
+
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;

@@ -1,5 +1,10 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.command.PaymentCommandParser;
+import com.scanforpay.gateway.providercall.ProviderCalls;
+import com.scanforpay.gateway.providercall.ProviderHttpBinding;
+import com.scanforpay.gateway.publishing.PaymentResults;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.DatabaseConnection;
 import com.scanforpay.gateway.config.KafkaConnection;

@@ -1,5 +1,16 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.command.CommandConsumer;
+import com.scanforpay.gateway.command.CommandDispatcher;
+import com.scanforpay.gateway.command.CommandIntake;
+import com.scanforpay.gateway.command.FieldError;
+import com.scanforpay.gateway.command.PaymentCommandParser;
+import com.scanforpay.gateway.providercall.ProviderCallRoute;
+import com.scanforpay.gateway.providercall.ProviderCalls;
+import com.scanforpay.gateway.providercall.ProviderReply;
+import com.scanforpay.gateway.publishing.PaymentResultRoute;
+import com.scanforpay.gateway.publishing.PaymentResults;
+
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
 import com.scanforpay.gateway.kafka.KafkaClients;
@@ -100,7 +111,7 @@ public class PaymentCommandRoute extends RouteBuilder {
         // the dispatcher is the flow's policy: it tells the consumer what is done, and what an outage held back
         from(new CommandConsumer.CommandsEndpoint(getCamelContext(), consumerSettings())).routeId("payment-commands")
                 .errorHandler(noErrorHandler())
-                .process(new CommandDispatcher(getCamelContext(), parser, deadLetters, DISPATCH_THREADS));
+                .process(new CommandDispatcher(getCamelContext(), COMMAND, parser, deadLetters, DISPATCH_THREADS));
 
         from(COMMAND).routeId("payment-command")
                 .choice()

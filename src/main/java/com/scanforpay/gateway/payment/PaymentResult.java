@@ -1,5 +1,7 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.command.FieldError;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;

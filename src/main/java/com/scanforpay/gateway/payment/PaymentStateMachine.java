@@ -1,5 +1,8 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.providercall.ProviderReply;
+import com.scanforpay.gateway.publishing.PaymentResults;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.ledger.LedgerEntry;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.scanforpay.gateway.payment.CommandType;
-import com.scanforpay.gateway.payment.FieldError;
-import com.scanforpay.gateway.payment.ParsedCommand;
-import com.scanforpay.gateway.payment.RejectionCode;
+import com.scanforpay.gateway.command.FieldError;
+import com.scanforpay.gateway.command.ParsedCommand;
+import com.scanforpay.gateway.command.RejectionCode;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,7 +1,7 @@
 package com.scanforpay.gateway.bench;
 
-import com.scanforpay.gateway.localstack.LocalKafkaBroker;
-import com.scanforpay.gateway.localstack.LocalPostgres;
+import com.scanforpay.gateway.devstack.LocalKafkaBroker;
+import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.SandboxOrder;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository.KeyClaim;
-import com.scanforpay.gateway.localstack.LocalPostgres;
+import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import java.nio.file.Files;
 import java.sql.Connection;

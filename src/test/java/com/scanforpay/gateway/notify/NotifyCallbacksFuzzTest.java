@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.scanforpay.gateway.payment.CleanText;
+import com.scanforpay.gateway.command.CleanText;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
 import com.scanforpay.gateway.testing.Fuzz;

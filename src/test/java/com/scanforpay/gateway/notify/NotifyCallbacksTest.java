@@ -8,7 +8,7 @@ import com.scanforpay.gateway.partner.Partner;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.payment.Outcome;
 import com.scanforpay.gateway.payment.PaymentResult;
-import com.scanforpay.gateway.payment.PaymentResults;
+import com.scanforpay.gateway.publishing.PaymentResults;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;

@@ -1,5 +1,6 @@
 package com.scanforpay.gateway.payment;
 
+
 import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.NewPayment;
 import com.scanforpay.gateway.ledger.PaymentLedger;
-import com.scanforpay.gateway.localstack.LocalPostgres;
+import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.providercall.ProviderReply;
+import com.scanforpay.gateway.publishing.PaymentResults;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

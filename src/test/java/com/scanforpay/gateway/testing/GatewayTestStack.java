@@ -1,9 +1,9 @@
 package com.scanforpay.gateway.testing;
 
-import com.scanforpay.gateway.localstack.LocalKafkaBroker;
-import com.scanforpay.gateway.localstack.LocalKafkaBroker.SecuredListeners;
-import com.scanforpay.gateway.localstack.LocalPostgres;
-import com.scanforpay.gateway.localstack.TestCertificates;
+import com.scanforpay.gateway.devstack.LocalKafkaBroker;
+import com.scanforpay.gateway.devstack.LocalKafkaBroker.SecuredListeners;
+import com.scanforpay.gateway.devstack.LocalPostgres;
+import com.scanforpay.gateway.devstack.TestCertificates;
 import com.scanforpay.gateway.sandbox.SandboxSettings;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
