@@ -1,16 +1,13 @@
 package com.scanforpay.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.scanforpay.gateway.config.ScanForPayConfig;
-import com.scanforpay.gateway.kafka.KafkaProducers;
+import com.scanforpay.gateway.FlowPolicies;
+import com.scanforpay.gateway.kafka.KafkaEndpoints;
 import com.scanforpay.gateway.payment.PaymentResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The HTTP API's two Kafka routes: commands from HTTP go to the commands topic like any other producer's (so the
@@ -24,7 +21,7 @@ public class ApiRoutes extends RouteBuilder {
     public static final String SUBMIT = "direct:submit-command";
 
     @Inject
-    ScanForPayConfig config;
+    KafkaEndpoints kafka;
     @Inject
     ResultWaiters waiters;
     @Inject
@@ -32,24 +29,11 @@ public class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(SUBMIT).routeId("submit-command")
-                .errorHandler(noErrorHandler())
-                .to(KafkaProducers.reliable(config.topic().commands(), config.publishTimeout()));
+        // failures go back to the waiting request, which answers them
+        from(SUBMIT).routeId("submit-command").routeConfigurationId(FlowPolicies.STEPS)
+                .to(kafka.commands());
 
-        // A notification stream, not work: a group of its own per instance (every instance sees every result),
-        // from the end; nothing is lost by skipping earlier records, since a request that started waiting before
-        // this consumer saw a result finds it in the ledger.
-        from("kafka:" + config.topic().results()
-                + "?groupId=scanforpay-api-" + UUID.randomUUID()
-                + "&autoOffsetReset=latest"
-                + "&autoCommitEnable=true"
-                + "&pollTimeoutMs=100"
-                // fetched in larger, fewer requests: results produced here answer their waiters directly, only
-                // those of other instances come this way (at most 100 ms later)
-                + "&fetchMinBytes=65536"
-                + "&fetchWaitMaxMs=100"
-                + "&keyDeserializer=" + StringDeserializer.class.getName()
-                + "&valueDeserializer=" + ByteArrayDeserializer.class.getName())
+        from(kafka.resultsForWaiters())
                 .routeId("api-result-waiters")
                 .process(this::notifyWaiters);
     }

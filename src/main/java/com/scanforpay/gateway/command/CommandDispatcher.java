@@ -3,12 +3,10 @@ package com.scanforpay.gateway.command;
 import com.scanforpay.gateway.payment.AsyncSender;
 import com.scanforpay.gateway.payment.PaymentCommand;
 
-import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import com.scanforpay.gateway.command.OffsetProgress.Fate;
 import com.scanforpay.gateway.command.OffsetProgress.Tracked;
 import com.scanforpay.gateway.command.ParsedCommand.Accepted;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +25,8 @@ import org.jboss.logging.Logger;
  * and reports each record's {@link Fate} to the {@link CommandConsumer}, which commits what is done. The flow's error
  * policy lives here:
  * <ul>
- * <li>A record is parsed here, at the edge, and never fails the others: a command that can never succeed goes to
- * {@code direct:reject-command}, a valid one to {@code direct:payment-command}.</li>
+ * <li>A record was validated before, at the edge ({@link CommandValidation}), and never fails the others: a command
+ * that can never succeed goes to {@code direct:reject-command}, a valid one to the payment flow.</li>
  * <li>A command whose processing fails for a reason of its own (a bug, an answer that cannot be mapped, a
  * constraint on its row) goes to {@code direct:command-failed}: dead-lettered as PROCESSING_FAILED, with what the
  * ledger proves published; its order's next command then runs.</li>
@@ -47,8 +45,6 @@ public final class CommandDispatcher implements Processor {
     private static final Logger LOG = Logger.getLogger(CommandDispatcher.class);
 
     private final CamelContext camelContext;
-    private final PaymentCommandParser parser;
-    private final PostgresIdempotentRepository deadLetters;
     private final ExecutorService dispatchPool;
     private final AsyncSender commands;
     private final AsyncSender rejections;
@@ -57,11 +53,8 @@ public final class CommandDispatcher implements Processor {
     private final Map<String, CompletableFuture<Void>> lastOfOrder = new ConcurrentHashMap<>();
 
     /** Valid commands go to {@code flow} (the payment flow's endpoint), in order per order number. */
-    public CommandDispatcher(CamelContext camelContext, String flow, PaymentCommandParser parser,
-            PostgresIdempotentRepository deadLetters, int dispatchThreads) {
+    public CommandDispatcher(CamelContext camelContext, String flow, int dispatchThreads) {
         this.camelContext = camelContext;
-        this.parser = parser;
-        this.deadLetters = deadLetters;
         this.commands = new AsyncSender(camelContext, flow);
         this.rejections = new AsyncSender(camelContext, DeadLetterRoute.REJECT);
         this.failures = new AsyncSender(camelContext, DeadLetterRoute.FAILED);
@@ -96,15 +89,6 @@ public final class CommandDispatcher implements Processor {
      */
     void start(List<Command> polled, AtomicReference<Throwable> outage) {
         for (Command command : polled) {
-            // never throws: any bytes are a command or a rejection
-            command.parsed = parser.parse(command.record.getMessage().getBody(byte[].class));
-        }
-        try {
-            markDeadLetteredBefore(polled);
-        } catch (RuntimeException e) {
-            outage.compareAndSet(null, e); // the key store is out of reach: nothing runs, everything is held back
-        }
-        for (Command command : polled) {
             String order = command.parsed.partnerOrderNo();
             CompletableFuture<Void> previous = order == null ? null : lastOfOrder.get(order);
             CompletableFuture<Void> mine = (previous == null
@@ -128,23 +112,6 @@ public final class CommandDispatcher implements Processor {
     /** Stops the dispatch pool (the consumer has drained what was running). */
     void close() {
         camelContext.getExecutorServiceManager().shutdown(dispatchPool);
-    }
-
-    /**
-     * A record whose dead letter exists was dead-lettered when it was delivered before (it failed, and an outage
-     * then rewound its partition): it must not run again, or a command answered "nothing was sent" could be paid
-     * after all. One query per poll.
-     */
-    private void markDeadLetteredBefore(List<Command> polled) {
-        Map<String, Command> accepted = new HashMap<>();
-        for (Command command : polled) {
-            if (command.parsed instanceof Accepted) {
-                accepted.put(DeadLetters.keyOf(command.record.getMessage()), command);
-            }
-        }
-        for (String key : deadLetters.present(accepted.keySet())) {
-            accepted.get(key).deadLetteredBefore = true;
-        }
     }
 
     /** Runs one command; completes normally once its fate is known (never exceptionally). */

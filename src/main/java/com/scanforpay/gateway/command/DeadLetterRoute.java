@@ -1,6 +1,5 @@
 package com.scanforpay.gateway.command;
 
-import com.scanforpay.gateway.kafka.KafkaProducers;
 import com.scanforpay.gateway.payment.LedgerProof;
 import com.scanforpay.gateway.payment.PaymentCommand;
 import com.scanforpay.gateway.publishing.PaymentResultRoute;
@@ -9,7 +8,8 @@ import com.scanforpay.gateway.publishing.ResultBeingPublishedException;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyBeans;
-import com.scanforpay.gateway.idempotency.IdempotencyConfig;
+import com.scanforpay.gateway.FlowPolicies;
+import com.scanforpay.gateway.kafka.KafkaEndpoints;
 import com.scanforpay.gateway.idempotency.PostgresIdempotentRepository;
 import com.scanforpay.gateway.command.ParsedCommand.Rejected;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +21,6 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The dead-letter flow: commands that can never succeed as sent ({@code direct:reject-command}: invalid, too large,
@@ -32,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Each record is dead-lettered exactly once, however often its batch is delivered: the dead letter is keyed by
  * the record's place (topic, partition, offset, timestamp) in the {@code dead-letters} repository, claimed before it
- * is sent and confirmed after Kafka's acknowledgement.
+ * is sent and confirmed after Kafka's acknowledgement. The error policy is {@link FlowPolicies#COMMANDS}.
  */
 @ApplicationScoped
 public class DeadLetterRoute extends RouteBuilder {
@@ -44,7 +43,7 @@ public class DeadLetterRoute extends RouteBuilder {
     @Inject
     ScanForPayConfig config;
     @Inject
-    IdempotencyConfig idempotency;
+    KafkaEndpoints kafka;
     @Inject
     @Named(IdempotencyBeans.DEAD_LETTERS)
     PostgresIdempotentRepository deadLetters;
@@ -57,18 +56,13 @@ public class DeadLetterRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the payment flow's policy (CommandDispatcher decides what an outage is)
-        PaymentResultRoute.retryWhileBeingPublishedElsewhere(this, idempotency.claimLease());
-        // the dispatcher logs each failure once (an outage once per batch): no stack trace per command from Camel
-        errorHandler(defaultErrorHandler().logExhausted(false));
-
-        from(REJECT).routeId("reject-command")
+        from(REJECT).routeId("reject-command").routeConfigurationId(FlowPolicies.COMMANDS)
                 .to(DEAD_LETTER)
                 .filter(exchange -> DeadLetters.rejection(exchange).partnerOrderNo() != null)
                     .process(exchange -> exchange.getMessage().setBody(results.rejected(DeadLetters.rejection(exchange))))
                     .to(PaymentResultRoute.PUBLISH);
 
-        from(FAILED).routeId("command-failed")
+        from(FAILED).routeId("command-failed").routeConfigurationId(FlowPolicies.COMMANDS)
                 .to(DEAD_LETTER)
                 .process(exchange -> exchange.getMessage().setBody(proof.afterFailure(
                         exchange.getProperty(CommandDispatcher.COMMAND, PaymentCommand.class),
@@ -76,7 +70,7 @@ public class DeadLetterRoute extends RouteBuilder {
                 .filter(body().isNotNull())
                     .to(PaymentResultRoute.PUBLISH);
 
-        from(DEAD_LETTER).routeId("dead-letter")
+        from(DEAD_LETTER).routeId("dead-letter").routeConfigurationId(FlowPolicies.COMMANDS)
                 .process(DeadLetters::toDeadLetter)
                 .process(exchange -> exchange.removeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE))
                 .idempotentConsumer(exchangeProperty(DeadLetters.KEY)).idempotentRepository(deadLetters)
@@ -86,11 +80,11 @@ public class DeadLetterRoute extends RouteBuilder {
                             + "/${header.scanforpay-source-partition}@${header.scanforpay-source-offset}: "
                             + "${header.scanforpay-error-code} ${header.scanforpay-error-message}")
                     .doTry()
-                        .to(deadLetterUri())
+                        .to(kafka.deadLetters())
                     .doCatch(RecordTooLargeException.class)
                         // the topic refuses the record whole (a command near the broker's size limit plus headers)
                         .process(exchange -> DeadLetters.truncate(exchange, maxCommandSize()))
-                        .to(deadLetterUri())
+                        .to(kafka.deadLetters())
                     .end()
                 .end()
                 .filter(exchangeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE.getName()).isEqualTo(true))
@@ -116,11 +110,5 @@ public class DeadLetterRoute extends RouteBuilder {
 
     private int maxCommandSize() {
         return (int) Math.min(Integer.MAX_VALUE, config.consumer().maxCommandSize().asLongValue());
-    }
-
-    private String deadLetterUri() {
-        // a command's value may be as large as the commands topic allows; the broker decides, see the catch above
-        return KafkaProducers.reliable(config.topic().dlq(), ByteArraySerializer.class, config.publishTimeout())
-                + "&maxRequestSize=" + 2 * 1024 * 1024;
     }
 }

@@ -1,5 +1,8 @@
 package com.scanforpay.gateway.payment;
 
+import com.scanforpay.gateway.resolution.ResolutionDecisions;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import com.scanforpay.gateway.command.PaymentCommandParser;
 import com.scanforpay.gateway.providercall.ProviderCalls;
 import com.scanforpay.gateway.providercall.ProviderHttpBinding;
@@ -90,6 +93,30 @@ public class PaymentBeans {
     @Singleton
     LedgerProof ledgerProof(PaymentLedger ledger, PaymentResults results, StoredJson stored) {
         return new LedgerProof(ledger, results, stored);
+    }
+
+    @Produces
+    @Singleton
+    PaymentDecisions paymentDecisions(PaymentLedger ledger, PaymentStateMachine machine, PaymentProgress progress,
+            PaymentResults results, ProviderCalls providerCalls, StoredJson stored, ScanForPayConfig config) {
+        return new PaymentDecisions(ledger, machine, progress, results, providerCalls, stored, config.pending(),
+                config.responseTimeout());
+    }
+
+    @Produces
+    @Singleton
+    RefundDecisions refundDecisions(PaymentLedger ledger, PaymentStateMachine machine, PaymentResults results,
+            ProviderCalls providerCalls, StoredJson stored, LedgerProof proof, MeterRegistry meters,
+            ScanForPayConfig config) {
+        return new RefundDecisions(ledger, machine, results, providerCalls, stored, proof, meters,
+                config.refund().unknownOrders());
+    }
+
+    @Produces
+    @Singleton
+    ResolutionDecisions resolutionDecisions(PaymentLedger ledger, PaymentStateMachine machine,
+            PaymentProgress progress, ProviderCalls providerCalls, StoredJson stored) {
+        return new ResolutionDecisions(ledger, machine, progress, providerCalls, stored);
     }
 
     @Produces

@@ -2,6 +2,7 @@ package com.scanforpay.gateway.providercall;
 
 import com.scanforpay.gateway.payment.PaymentBeans;
 
+import com.scanforpay.gateway.FlowPolicies;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.logging.PaymentLogContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,9 +50,7 @@ public class ProviderCallRoute extends RouteBuilder {
     @Override
     public void configure() {
         // the caller's flow owns the policy for anything this route cannot turn into a reply
-        errorHandler(noErrorHandler());
-
-        from(CALL).routeId("call-provider")
+        from(CALL).routeId("call-provider").routeConfigurationId(FlowPolicies.STEPS)
                 .process(this::seal)
                 .doTry()
                     .to(providerUri())
