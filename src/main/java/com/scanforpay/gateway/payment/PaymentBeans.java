@@ -11,6 +11,7 @@ import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -88,8 +89,8 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    LedgerProof ledgerProof(PaymentLedger ledger, PaymentResults results, StoredJson stored) {
-        return new LedgerProof(ledger, results, stored);
+    LedgerProof ledgerProof(PaymentLedger ledger, RefundLedger refunds, PaymentResults results, StoredJson stored) {
+        return new LedgerProof(ledger, refunds, results, stored);
     }
 
     @Produces

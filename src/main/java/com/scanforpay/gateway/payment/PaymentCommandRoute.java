@@ -21,6 +21,7 @@ import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.NewPayment;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundAdmission;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.ledger.RefundMove;
 import com.scanforpay.gateway.ledger.RefundState;
 import com.scanforpay.gateway.partner.Partner;
@@ -79,6 +80,8 @@ public class PaymentCommandRoute extends RouteBuilder {
     PaymentResults results;
     @Inject
     PaymentLedger ledger;
+    @Inject
+    RefundLedger refunds;
     @Inject
     PaymentStateMachine machine;
     @Inject
@@ -245,7 +248,7 @@ public class PaymentCommandRoute extends RouteBuilder {
                     "the order cannot be refunded through the partner it was paid through: " + reason)));
             return;
         }
-        RefundAdmission admission = ledger.admitRefund(command.refundNo(), command.partnerOrderNo(),
+        RefundAdmission admission = refunds.admitRefund(command.refundNo(), command.partnerOrderNo(),
                 command.orderAmount());
         if (admission instanceof RefundAdmission.Admitted) {
             exchange.setProperty(ProviderCallRoute.REQUEST, providerCalls.request(command, partner.get()));
@@ -278,7 +281,7 @@ public class PaymentCommandRoute extends RouteBuilder {
             default -> RefundState.UNKNOWN;
         };
         // from UNKNOWN too: a repeat may have given the call up for lost while it was only slow
-        RefundMove move = ledger.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN),
+        RefundMove move = refunds.moveRefund(command.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN),
                 state, stored.write(result), payment -> stored.write(machine.refundedInFull(payment, result.reqMsgId())),
                 machine.publishGrace());
         if (!move.moved()) {
