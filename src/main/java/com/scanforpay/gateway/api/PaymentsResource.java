@@ -11,6 +11,7 @@ import com.scanforpay.gateway.ledger.LedgerException;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.ledger.RefundEntry;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.command.FieldError;
 import com.scanforpay.gateway.payment.Outcome;
@@ -146,6 +147,8 @@ public class PaymentsResource {
     PaymentCommandParser parser;
     @Inject
     PaymentLedger ledger;
+    @Inject
+    RefundLedger refunds;
     @Inject
     PaymentStateMachine machine;
     @Inject
@@ -387,14 +390,14 @@ public class PaymentsResource {
         Response accepted = accepted(order, refundNo, location(order, refundNo));
         Predicate<RefundEntry> thisRefund = entry -> entry.partnerOrderNo().equals(order)
                 && entry.amount() == refund.orderAmount();
-        Supplier<Optional<Response>> settled = () -> ledger.findRefund(refundNo)
+        Supplier<Optional<Response>> settled = () -> refunds.findRefund(refundNo)
                 .flatMap(entry -> refundAnswer(entry, thisRefund));
         // as for payments: a REJECTED under this refundNo is this request's only if it is for this order and amount
         // Under this refundNo only this refund's own results: another order's refund with the same number (the
         // loser is refused) never answers this till, nor shows it another order's refund.
         Predicate<PaymentResult> ours = result -> order.equals(result.partnerOrderNo())
                 && Objects.equals(result.orderAmount(), refund.orderAmount());
-        Optional<RefundEntry> existing = ledger.findRefund(refundNo);
+        Optional<RefundEntry> existing = refunds.findRefund(refundNo);
         if (existing.isPresent()) {
             Optional<Response> answer = refundAnswer(existing.get(), thisRefund);
             return answer.isPresent() ? done(answer.get())
@@ -431,7 +434,7 @@ public class PaymentsResource {
             return invalid.get();
         }
         Optional<LedgerEntry> payment = ledger.find(order);
-        Optional<RefundEntry> refund = ledger.findRefund(refundNo)
+        Optional<RefundEntry> refund = refunds.findRefund(refundNo)
                 .filter(entry -> entry.partnerOrderNo().equals(order));
         Response notFound = Problem.notFound("no refund " + refundNo + " of payment " + order + " in the ledger")
                 .response();

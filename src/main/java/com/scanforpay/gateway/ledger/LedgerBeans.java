@@ -4,7 +4,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
-/** The payment ledger, on the application's PostgreSQL datasource (Agroal pool). */
+/** The payment and refund ledgers, on the application's PostgreSQL datasource (Agroal pool). */
 @Singleton
 public class LedgerBeans {
 
@@ -12,5 +12,11 @@ public class LedgerBeans {
     @Singleton
     PaymentLedger paymentLedger(DataSource dataSource) {
         return new PaymentLedger(dataSource);
+    }
+
+    @Produces
+    @Singleton
+    RefundLedger refundLedger(DataSource dataSource) {
+        return new RefundLedger(dataSource);
     }
 }

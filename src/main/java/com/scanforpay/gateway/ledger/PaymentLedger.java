@@ -1,18 +1,19 @@
 package com.scanforpay.gateway.ledger;
 
+import static com.scanforpay.gateway.ledger.LedgerJdbc.inTransaction;
+import static com.scanforpay.gateway.ledger.LedgerJdbc.instant;
+import static com.scanforpay.gateway.ledger.LedgerJdbc.states;
+
 import com.scanforpay.gateway.batching.BatchedCalls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -28,9 +29,11 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The payment ledger in PostgreSQL (plain JDBC): one row per {@code partnerOrderNo}, one per {@code refundNo}.
- * Every change is one conditional statement (or one short transaction), so paths and instances racing on the same
- * order can never move it backwards or twice. Times come from the database's clock, shared by all instances.
+ * The payments of the ledger in PostgreSQL (plain JDBC): one row per {@code partnerOrderNo}, and every change to
+ * it. Every change is one conditional statement (or one short transaction), so paths and instances racing on the
+ * same order can never move it backwards or twice. Times come from the database's clock, shared by all instances.
+ * The refunds are {@link RefundLedger}'s; what a refund does to its payment (the lock that serialises the refunds of
+ * one order, the refunded amount, REFUNDED) is done here, package-private, inside the refund's own transaction.
  */
 public class PaymentLedger {
 
@@ -101,30 +104,9 @@ public class PaymentLedger {
             WHERE state IN ('PAYING', 'PENDING', 'CHECKING', 'UNKNOWN')
             GROUP BY state""";
 
-    private static final String FIND_REFUND = "SELECT * FROM refunds WHERE refund_no = ?";
-
     // The row lock serialises the refunds of one order: each admission sees the rows of those admitted before.
     private static final String LOCK_ORDER =
             "SELECT state, order_amount FROM payments WHERE partner_order_no = ? FOR UPDATE";
-
-    // Everything not FAILED may still take money back: in progress and unknown refunds count.
-    private static final String REFUNDS_IN_USE = """
-            SELECT COALESCE(sum(amount), 0) FROM refunds
-            WHERE partner_order_no = ? AND state IN ('REFUNDING', 'PENDING', 'SUCCESS', 'UNKNOWN')""";
-
-    private static final String ADMIT_REFUND = """
-            INSERT INTO refunds (refund_no, partner_order_no, amount, state)
-            VALUES (?, ?, ?, 'REFUNDING')
-            ON CONFLICT (refund_no) DO NOTHING
-            RETURNING *""";
-
-    // Locks the refund first so its previous state is known: a refund already SUCCESS is never counted twice.
-    private static final String LOCK_REFUND =
-            "SELECT state, partner_order_no, amount FROM refunds WHERE refund_no = ? FOR UPDATE";
-
-    private static final String MOVE_REFUND = """
-            UPDATE refunds SET state = ?, final_result = COALESCE(?, final_result), updated_at = now()
-            WHERE refund_no = ? AND state = ANY(?)""";
 
     // In SET, refunded_amount is the value before this update. No row if the order was paid elsewhere: no-op.
     // A payment whose refunds reach its paid amount is REFUNDED, its result to be published (and then confirmed).
@@ -139,14 +121,6 @@ public class PaymentLedger {
     private static final String REFUNDED_RESULT = """
             UPDATE payments SET final_result = ?, next_check_at = now() + ? * interval '1 millisecond'
             WHERE partner_order_no = ?""";
-
-    // Open refunds past their deadline, oldest first; rows another instance is sweeping right now are left to it.
-    private static final String OPEN_REFUNDS_DUE = """
-            SELECT * FROM refunds
-            WHERE state IN ('REFUNDING', 'PENDING') AND created_at < now() - ? * interval '1 millisecond'
-            ORDER BY created_at
-            LIMIT ?
-            FOR UPDATE SKIP LOCKED""";
 
     // Locks the payment against any change while a result about it is being published.
     private static final String LOCK_FOR_PUBLISHING =
@@ -396,89 +370,6 @@ public class PaymentLedger {
         }
     }
 
-    /** Records a refund as REFUNDING after checking it against the order, or reports why not. */
-    public RefundAdmission admitRefund(String refundNo, String partnerOrderNo, int amount) {
-        Objects.requireNonNull(refundNo, "refundNo");
-        Objects.requireNonNull(partnerOrderNo, "partnerOrderNo");
-        try (Connection connection = dataSource.getConnection()) {
-            return inTransaction(connection, () -> admitRefund(connection, refundNo, partnerOrderNo, amount));
-        } catch (SQLException e) {
-            throw new LedgerException("could not admit refund " + refundNo, e);
-        }
-    }
-
-    public Optional<RefundEntry> findRefund(String refundNo) {
-        try (Connection connection = dataSource.getConnection()) {
-            return findRefund(connection, refundNo);
-        } catch (SQLException e) {
-            throw new LedgerException("could not read refund " + refundNo, e);
-        }
-    }
-
-    /**
-     * Moves a refund; a refund reaching SUCCESS adds its amount to the order's refunded amount. When that makes
-     * the refunds reach the paid amount, the payment becomes REFUNDED, with {@code refunded} giving its final result
-     * (JSON, from the payment as it is now): the move then returns it, to be published, and the payment stays due
-     * {@code publishGrace} ahead until that result is confirmed published, like any payment's final result.
-     */
-    public RefundMove moveRefund(String refundNo, Set<RefundState> from, RefundState to, String finalResult,
-            Function<LedgerEntry, String> refunded, Duration publishGrace) {
-        Objects.requireNonNull(to, "to");
-        try (Connection connection = dataSource.getConnection()) {
-            return inTransaction(connection, () -> moveRefund(connection, refundNo, from, to, finalResult, refunded,
-                    publishGrace));
-        } catch (SQLException e) {
-            throw new LedgerException("could not move refund " + refundNo, e);
-        }
-    }
-
-    /** A move that cannot complete a refund (to anything but SUCCESS). */
-    public boolean moveRefund(String refundNo, Set<RefundState> from, RefundState to, String finalResult) {
-        if (to == RefundState.SUCCESS) {
-            throw new IllegalArgumentException("a refund reaching SUCCESS may refund its payment in full: "
-                    + "say how its result reads");
-        }
-        return moveRefund(refundNo, from, to, finalResult, null, Duration.ZERO).moved();
-    }
-
-    /**
-     * Ends refunds still open (REFUNDING or PENDING) created longer than {@code deadline} ago, at most {@code limit}
-     * of them: each is handed to {@code announce}, which publishes its UNKNOWN result and returns it (JSON), then it
-     * is recorded UNKNOWN. All in one transaction holding the refunds' rows: if announcing fails, nothing is recorded
-     * and the refunds are swept again (a result may then be published twice, never lost).
-     *
-     * @return the refunds ended
-     */
-    public List<RefundEntry> endOpenRefunds(Duration deadline, int limit, Function<RefundEntry, String> announce) {
-        try (Connection connection = dataSource.getConnection()) {
-            return inTransaction(connection, () -> {
-                List<RefundEntry> due = new ArrayList<>();
-                try (PreparedStatement statement = connection.prepareStatement(OPEN_REFUNDS_DUE)) {
-                    statement.setLong(1, deadline.toMillis());
-                    statement.setInt(2, limit);
-                    try (ResultSet row = statement.executeQuery()) {
-                        while (row.next()) {
-                            due.add(refund(row));
-                        }
-                    }
-                }
-                for (RefundEntry refund : due) {
-                    String unknown = announce.apply(refund);
-                    try (PreparedStatement statement = connection.prepareStatement(MOVE_REFUND)) {
-                        statement.setString(1, RefundState.UNKNOWN.name());
-                        statement.setString(2, unknown);
-                        statement.setString(3, refund.refundNo());
-                        statement.setArray(4, states(connection, Set.of(refund.state())));
-                        statement.executeUpdate();
-                    }
-                }
-                return due;
-            });
-        } catch (SQLException e) {
-            throw new LedgerException("could not end open refunds", e);
-        }
-    }
-
     /**
      * Runs {@code publish} while the payment cannot change, if its state is one of {@code states} (or the ledger
      * does not know it): true if it ran. A result is thereby never published after the payment has moved past it
@@ -522,100 +413,36 @@ public class PaymentLedger {
         }
     }
 
-    private RefundAdmission admitRefund(Connection connection, String refundNo, String partnerOrderNo, int amount)
-            throws SQLException {
-        Optional<RefundEntry> known = findRefund(connection, refundNo);
-        if (known.isPresent()) {
-            return repeated(known.get(), partnerOrderNo, amount);
-        }
+    /** A payment's state and amount, as locked for a refund. */
+    record LockedPayment(PaymentState state, int orderAmount) {
+    }
+
+    /**
+     * Locks the payment's row ({@code FOR UPDATE}) in the caller's transaction on {@code connection}, until it ends:
+     * the refunds of one order are serialised by it. Empty if the ledger does not know the order.
+     */
+    static Optional<LockedPayment> lockPayment(Connection connection, String partnerOrderNo) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(LOCK_ORDER)) {
             statement.setString(1, partnerOrderNo);
             try (ResultSet row = statement.executeQuery()) {
-                // not in the ledger: paid through another system, the provider checks the refund
-                if (row.next()) {
-                    PaymentState state = PaymentState.valueOf(row.getString("state"));
-                    int orderAmount = row.getInt("order_amount");
-                    if (state == PaymentState.REFUNDED) {
-                        return new RefundAdmission.Refused("partnerOrderNo",
-                                "order " + partnerOrderNo + " is already fully refunded");
-                    }
-                    if (state != PaymentState.SUCCESS) {
-                        return new RefundAdmission.Refused("partnerOrderNo",
-                                "order " + partnerOrderNo + " is not paid (" + state + ")");
-                    }
-                    long inUse = refundsInUse(connection, partnerOrderNo);
-                    if (inUse + amount > orderAmount) {
-                        return new RefundAdmission.Refused("orderAmount", "refunds of order " + partnerOrderNo
-                                + " would exceed the paid amount " + orderAmount + ": " + inUse
-                                + " already refunded or in progress");
-                    }
-                }
-            }
-        }
-        try (PreparedStatement statement = connection.prepareStatement(ADMIT_REFUND)) {
-            statement.setString(1, refundNo);
-            statement.setString(2, partnerOrderNo);
-            statement.setInt(3, amount);
-            try (ResultSet row = statement.executeQuery()) {
-                if (row.next()) {
-                    return new RefundAdmission.Admitted(refund(row));
-                }
-            }
-        }
-        // a concurrent admission of the same refundNo committed first
-        RefundEntry winner = findRefund(connection, refundNo)
-                .orElseThrow(() -> new LedgerException("refund " + refundNo + " was neither admitted nor found"));
-        return repeated(winner, partnerOrderNo, amount);
-    }
-
-    private static RefundAdmission repeated(RefundEntry known, String partnerOrderNo, int amount) {
-        if (known.partnerOrderNo().equals(partnerOrderNo) && known.amount() == amount) {
-            return new RefundAdmission.Existing(known);
-        }
-        return new RefundAdmission.Refused("refundNo",
-                "refundNo " + known.refundNo() + " was already used for another refund");
-    }
-
-    private static long refundsInUse(Connection connection, String partnerOrderNo) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(REFUNDS_IN_USE)) {
-            statement.setString(1, partnerOrderNo);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
+                return row.next() ? Optional.of(new LockedPayment(PaymentState.valueOf(row.getString("state")),
+                        row.getInt("order_amount"))) : Optional.empty();
             }
         }
     }
 
-    private static RefundMove moveRefund(Connection connection, String refundNo, Set<RefundState> from,
-            RefundState to, String finalResult, Function<LedgerEntry, String> refunded, Duration publishGrace)
-            throws SQLException {
-        RefundState before;
-        String partnerOrderNo;
-        int amount;
-        try (PreparedStatement statement = connection.prepareStatement(LOCK_REFUND)) {
-            statement.setString(1, refundNo);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return RefundMove.NOT_MOVED;
-                }
-                before = RefundState.valueOf(row.getString("state"));
-                partnerOrderNo = row.getString("partner_order_no");
-                amount = row.getInt("amount");
-            }
-        }
-        try (PreparedStatement statement = connection.prepareStatement(MOVE_REFUND)) {
-            statement.setString(1, to.name());
-            statement.setString(2, finalResult);
-            statement.setString(3, refundNo);
-            statement.setArray(4, states(connection, from));
-            if (statement.executeUpdate() == 0) {
-                return RefundMove.NOT_MOVED;
-            }
-        }
-        if (to != RefundState.SUCCESS || before == RefundState.SUCCESS) {
-            return RefundMove.MOVED;
-        }
-        Optional<PaymentState> paymentBefore = lockPayment(connection, partnerOrderNo);
+    /**
+     * What a refund's success does to its payment, in the refund's transaction on {@code connection} (so both
+     * commit together or not at all): locks the payment, adds {@code amount} to its refunded amount and, when that
+     * makes a paid (SUCCESS) payment REFUNDED, records {@code refunded}'s result of it (JSON, from the payment as it
+     * is now), due {@code publishGrace} ahead until that result is confirmed published.
+     *
+     * @return the REFUNDED result to publish; empty if the payment is not refunded in full by this (or the ledger
+     *         does not know it: paid through another system)
+     */
+    static Optional<String> addRefunded(Connection connection, String partnerOrderNo, int amount,
+            Function<LedgerEntry, String> refunded, Duration publishGrace) throws SQLException {
+        Optional<PaymentState> paymentBefore = lockPayment(connection, partnerOrderNo).map(LockedPayment::state);
         LedgerEntry payment;
         try (PreparedStatement statement = connection.prepareStatement(ADD_REFUNDED)) {
             statement.setLong(1, amount);
@@ -623,13 +450,13 @@ public class PaymentLedger {
             statement.setString(3, partnerOrderNo);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
-                    return RefundMove.MOVED; // paid through another system
+                    return Optional.empty(); // paid through another system
                 }
                 payment = entry(row);
             }
         }
         if (paymentBefore.orElse(null) != PaymentState.SUCCESS || payment.state() != PaymentState.REFUNDED) {
-            return RefundMove.MOVED;
+            return Optional.empty();
         }
         String result = refunded.apply(payment);
         try (PreparedStatement statement = connection.prepareStatement(REFUNDED_RESULT)) {
@@ -638,17 +465,7 @@ public class PaymentLedger {
             statement.setString(3, partnerOrderNo);
             statement.executeUpdate();
         }
-        return new RefundMove(true, result);
-    }
-
-    private static Optional<PaymentState> lockPayment(Connection connection, String partnerOrderNo)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LOCK_ORDER)) {
-            statement.setString(1, partnerOrderNo);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(PaymentState.valueOf(row.getString("state"))) : Optional.empty();
-            }
-        }
+        return Optional.ofNullable(result);
     }
 
     private static Optional<LedgerEntry> findPayment(Connection connection, String partnerOrderNo)
@@ -676,39 +493,6 @@ public class PaymentLedger {
         return found;
     }
 
-    private static Optional<RefundEntry> findRefund(Connection connection, String refundNo) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(FIND_REFUND)) {
-            statement.setString(1, refundNo);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(refund(row)) : Optional.empty();
-            }
-        }
-    }
-
-    /** Runs {@code work} in one transaction on {@code connection}, then restores its auto-commit. */
-    private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    private static Array states(Connection connection, Set<? extends Enum<?>> states) throws SQLException {
-        return connection.createArrayOf("varchar", states.stream().map(Enum::name).toArray());
-    }
-
     private static LedgerEntry entry(ResultSet row) throws SQLException {
         return new LedgerEntry(row.getString("partner_order_no"), row.getString("store_no"),
                 row.getString("partner_no"), row.getInt("order_amount"), row.getString("barcode_fingerprint"),
@@ -717,17 +501,6 @@ public class PaymentLedger {
                 row.getString("final_result"), row.getLong("refunded_amount"), instant(row, "next_check_at"),
                 instant(row, "deadline_at"), instant(row, "sweep_until"), instant(row, "created_at"),
                 instant(row, "read_at"));
-    }
-
-    private static RefundEntry refund(ResultSet row) throws SQLException {
-        return new RefundEntry(row.getString("refund_no"), row.getString("partner_order_no"), row.getInt("amount"),
-                RefundState.valueOf(row.getString("state")), row.getString("final_result"),
-                instant(row, "created_at"));
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 
     /** Cuts a reason to what the column holds, never between the two halves of a surrogate pair. */
@@ -765,10 +538,5 @@ public class PaymentLedger {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
     }
 }

@@ -7,6 +7,7 @@ import com.scanforpay.gateway.ledger.Admission;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundEntry;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.ledger.RefundState;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -23,11 +24,13 @@ public final class LedgerProof {
     private static final Logger LOG = Logger.getLogger(LedgerProof.class);
 
     private final PaymentLedger ledger;
+    private final RefundLedger refunds;
     private final PaymentResults results;
     private final StoredJson stored;
 
-    public LedgerProof(PaymentLedger ledger, PaymentResults results, StoredJson stored) {
+    public LedgerProof(PaymentLedger ledger, RefundLedger refunds, PaymentResults results, StoredJson stored) {
         this.ledger = ledger;
+        this.refunds = refunds;
         this.results = results;
         this.stored = stored;
     }
@@ -52,7 +55,7 @@ public final class LedgerProof {
     public PaymentResult refundCutOff(PaymentCommand refund) {
         PaymentResult unknown = results.unknown(refund, ResultSource.REFUND_RESPONSE,
                 "refund outcome unknown: its call was interrupted or is still in flight; check with ScanForPay", null);
-        ledger.moveRefund(refund.refundNo(), EnumSet.of(RefundState.REFUNDING), RefundState.UNKNOWN,
+        refunds.moveRefund(refund.refundNo(), EnumSet.of(RefundState.REFUNDING), RefundState.UNKNOWN,
                 stored.write(unknown));
         return unknown;
     }
@@ -70,7 +73,7 @@ public final class LedgerProof {
     }
 
     private Optional<PaymentResult> afterFailedRefund(PaymentCommand refund, String reason) {
-        Optional<RefundEntry> entry = ledger.findRefund(refund.refundNo());
+        Optional<RefundEntry> entry = refunds.findRefund(refund.refundNo());
         if (entry.isEmpty()) {
             return Optional.of(notSent(refund, reason + "; nothing was refunded"));
         }

@@ -14,6 +14,7 @@ import com.scanforpay.gateway.config.KafkaConnection;
 import com.scanforpay.gateway.config.ScanForPayConfig;
 import com.scanforpay.gateway.idempotency.IdempotencyConfig;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.partner.Partners;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -91,8 +92,8 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    LedgerProof ledgerProof(PaymentLedger ledger, PaymentResults results, StoredJson stored) {
-        return new LedgerProof(ledger, results, stored);
+    LedgerProof ledgerProof(PaymentLedger ledger, RefundLedger refunds, PaymentResults results, StoredJson stored) {
+        return new LedgerProof(ledger, refunds, results, stored);
     }
 
     @Produces
@@ -105,10 +106,11 @@ public class PaymentBeans {
 
     @Produces
     @Singleton
-    RefundDecisions refundDecisions(PaymentLedger ledger, PaymentStateMachine machine, PaymentResults results,
+    RefundDecisions refundDecisions(PaymentLedger ledger, RefundLedger refunds, PaymentStateMachine machine,
+            PaymentResults results,
             ProviderCalls providerCalls, StoredJson stored, LedgerProof proof, MeterRegistry meters,
             ScanForPayConfig config) {
-        return new RefundDecisions(ledger, machine, results, providerCalls, stored, proof, meters,
+        return new RefundDecisions(ledger, refunds, machine, results, providerCalls, stored, proof, meters,
                 config.refund().unknownOrders());
     }
 

@@ -3,6 +3,7 @@ package com.scanforpay.gateway.payment;
 import com.scanforpay.gateway.command.FieldError;
 import com.scanforpay.gateway.ledger.LedgerEntry;
 import com.scanforpay.gateway.ledger.PaymentLedger;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.ledger.RefundAdmission;
 import com.scanforpay.gateway.ledger.RefundMove;
 import com.scanforpay.gateway.ledger.RefundState;
@@ -26,6 +27,7 @@ public final class RefundDecisions {
     private static final Logger LOG = Logger.getLogger(RefundDecisions.class);
 
     private final PaymentLedger ledger;
+    private final RefundLedger refunds;
     private final PaymentStateMachine machine;
     private final PaymentResults results;
     private final ProviderCalls providerCalls;
@@ -34,10 +36,11 @@ public final class RefundDecisions {
     private final MeterRegistry meters;
     private final boolean refundUnknownOrders;
 
-    public RefundDecisions(PaymentLedger ledger, PaymentStateMachine machine, PaymentResults results,
+    public RefundDecisions(PaymentLedger ledger, RefundLedger refunds, PaymentStateMachine machine, PaymentResults results,
             ProviderCalls providerCalls, StoredJson stored, LedgerProof proof, MeterRegistry meters,
             boolean refundUnknownOrders) {
         this.ledger = ledger;
+        this.refunds = refunds;
         this.machine = machine;
         this.results = results;
         this.providerCalls = providerCalls;
@@ -65,7 +68,7 @@ public final class RefundDecisions {
             return refused(refund, "partnerOrderNo", "the order cannot be refunded through the partner it was paid "
                     + "through: " + ProviderCalls.noPartner(payment.get()));
         }
-        RefundAdmission admission = ledger.admitRefund(refund.refundNo(), refund.partnerOrderNo(),
+        RefundAdmission admission = refunds.admitRefund(refund.refundNo(), refund.partnerOrderNo(),
                 refund.orderAmount());
         if (admission instanceof RefundAdmission.Admitted) {
             return new Decision.Call(refund, partner.get());
@@ -96,7 +99,7 @@ public final class RefundDecisions {
             default -> RefundState.UNKNOWN;
         };
         // from UNKNOWN too: a repeat may have given the call up for lost while it was only slow
-        RefundMove move = ledger.moveRefund(refund.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN),
+        RefundMove move = refunds.moveRefund(refund.refundNo(), EnumSet.of(RefundState.REFUNDING, RefundState.UNKNOWN),
                 state, stored.write(result), payment -> stored.write(machine.refundedInFull(payment, result.reqMsgId())),
                 machine.publishGrace());
         if (!move.moved()) {

@@ -63,10 +63,12 @@ public class PaymentResolutionRoute extends RouteBuilder {
     @Inject
     Clock clock;
 
+    private ResolutionDispatcher dispatcher;
+
     @Override
     public void configure() {
         // each tick claims what there is room for and returns at once; the payments resolve concurrently
-        ResolutionDispatcher dispatcher = new ResolutionDispatcher(getCamelContext(), RESOLVE, config.pending().resolverBatch(),
+        dispatcher = new ResolutionDispatcher(getCamelContext(), RESOLVE, config.pending().resolverBatch(),
                 room -> ledger.claimDue(room, claimLease()));
         long tick = config.pending().resolverTick().toMillis();
         from("timer:payment-resolution?period=" + tick + "&delay=" + tick).routeId("payment-resolution")
@@ -115,6 +117,11 @@ public class PaymentResolutionRoute extends RouteBuilder {
     /** Now on the database's clock: the payment's deadlines were set by its now(), whatever this host's says. */
     private Instant databaseNow(Exchange exchange) {
         return clock.instant().plus(exchange.getProperty(DATABASE_CLOCK_OFFSET, Duration.class));
+    }
+
+    /** How many payments this instance is resolving now. */
+    int beingResolved() {
+        return dispatcher.beingResolved();
     }
 
     private static LedgerEntry due(Exchange exchange) {

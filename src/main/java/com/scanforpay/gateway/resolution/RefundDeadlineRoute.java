@@ -9,8 +9,8 @@ import com.scanforpay.gateway.publishing.PaymentResultRoute;
 import com.scanforpay.gateway.publishing.PaymentResults;
 
 import com.scanforpay.gateway.config.ScanForPayConfig;
-import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.RefundEntry;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,7 +35,7 @@ public class RefundDeadlineRoute extends RouteBuilder {
     @Inject
     ScanForPayConfig config;
     @Inject
-    PaymentLedger ledger;
+    RefundLedger refunds;
     @Inject
     PaymentResults results;
     @Inject
@@ -56,7 +56,7 @@ public class RefundDeadlineRoute extends RouteBuilder {
     }
 
     private void endOverdueRefunds() {
-        List<RefundEntry> ended = ledger.endOpenRefunds(config.refund().deadline(), PER_SWEEP, this::publishUnknown);
+        List<RefundEntry> ended = refunds.endOpenRefunds(config.refund().deadline(), PER_SWEEP, this::publishUnknown);
         for (RefundEntry refund : ended) {
             meters.counter("scanforpay.refunds.unknown").increment();
             log.error("ALERT: refund {} of order {} ({}) had no final answer from ScanForPay within {} (it was {}); "

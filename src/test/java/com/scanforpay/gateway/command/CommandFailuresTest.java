@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.ledger.RefundState;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
@@ -102,6 +103,8 @@ class CommandFailuresTest {
     @Inject
     PaymentLedger ledger;
     @Inject
+    RefundLedger refunds;
+    @Inject
     DataSource dataSource;
     @Inject
     CamelContext camel;
@@ -157,7 +160,7 @@ class CommandFailuresTest {
         TOPICS.awaitSettled();
         assertEquals(List.of("SUCCESS/PAY_RESPONSE", "UNKNOWN/REFUND_RESPONSE"), outcomes(refunded));
         assertEquals(refundNo, TOPICS.results().jsonWithKey(refunded).get(1).get("refundNo").asText());
-        assertEquals(RefundState.UNKNOWN, ledger.findRefund(refundNo).orElseThrow().state());
+        assertEquals(RefundState.UNKNOWN, refunds.findRefund(refundNo).orElseThrow().state());
         assertEquals(1, GatewayTestStack.sandbox().calls(ScanForPaySandbox.REFUND_PATH).stream()
                 .filter(call -> refunded.equals(call.partnerOrderNo())).count());
         Received refundLetter = deadLetter(letter -> letter.value().contains(refundNo));

@@ -1,6 +1,16 @@
 package com.scanforpay.gateway.ledger;
 
-import static java.util.stream.Collectors.toSet;
+import static com.scanforpay.gateway.ledger.LedgerFixture.BARCODE;
+import static com.scanforpay.gateway.ledger.LedgerFixture.DEADLINE;
+import static com.scanforpay.gateway.ledger.LedgerFixture.FIRST_CHECK;
+import static com.scanforpay.gateway.ledger.LedgerFixture.PARTNER;
+import static com.scanforpay.gateway.ledger.LedgerFixture.PAY_COMMAND;
+import static com.scanforpay.gateway.ledger.LedgerFixture.STORE;
+import static com.scanforpay.gateway.ledger.LedgerFixture.SWEEP;
+import static com.scanforpay.gateway.ledger.LedgerFixture.admit;
+import static com.scanforpay.gateway.ledger.LedgerFixture.concurrently;
+import static com.scanforpay.gateway.ledger.LedgerFixture.dataSource;
+import static com.scanforpay.gateway.ledger.LedgerFixture.orderNo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,57 +35,38 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The ledger's semantics against a real PostgreSQL (the test JVM's shared server), migrated by the application's
- * own Flyway scripts. Every test uses its own order and refund numbers; rows of other tests are never due (their
- * first check is an hour away), so claims see only what a test made due.
+ * The payments' semantics against a real PostgreSQL (the test JVM's shared server, {@link LedgerFixture}), migrated
+ * by the application's own Flyway scripts. Every test uses its own order numbers; rows of other tests are never due
+ * (their first check is an hour away), so claims see only what a test made due. The refunds are
+ * {@link RefundLedgerTest}'s.
  */
 class PaymentLedgerTest {
 
-    private static final String BARCODE = "284447106610060508";
-    private static final String PAY_COMMAND = "{\"type\":\"PAY\"}";
     private static final String BARCODE_SHA256 = "ad004809b56f3e8046d6d0486f2c5e2d19c33a1ad90cf1c33b674d02e2c8a00a";
-    private static final String STORE = "100010000000002";
-    private static final String PARTNER = "10001";
-    private static final Duration FIRST_CHECK = Duration.ofHours(1);
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final Duration SWEEP = Duration.ofHours(24);
     private static final Duration LEASE = Duration.ofMinutes(1);
     /** Far enough back that a test's due rows come before any other due row. */
     private static final Duration LONG_AGO = Duration.ofDays(3650);
-
-    // Flyway logs every connection's full JDBC URL at INFO. Strong reference: the log manager keeps loggers weakly.
-    private static final java.util.logging.Logger FLYWAY_LOG = LogContext.getLogContext().getLogger("org.flywaydb");
-
-    private static final String REFUNDED_RESULT = "{\"outcome\":\"REFUNDED\"}";
-    private static final Duration GRACE = Duration.ofMinutes(5);
 
     private static DataSource dataSource;
     private static PaymentLedger ledger;
 
     @BeforeAll
     static void migrate() {
-        FLYWAY_LOG.setLevel(Level.WARNING);
-        dataSource = dataSource(GatewayTestStack.postgres().jdbcUrl());
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        ledger = new PaymentLedger(dataSource);
+        dataSource = LedgerFixture.database();
+        ledger = LedgerFixture.ledger();
     }
 
     @Test
@@ -392,203 +382,6 @@ class PaymentLedgerTest {
     }
 
     @Test
-    void refundIsRefusedWhileTheOrderIsNotPaid() {
-        String order = orderNo();
-        admit(order, 2100);
-
-        RefundAdmission paying = ledger.admitRefund(refundNo(), order, 100);
-        assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is not paid (PAYING)"),
-                paying);
-
-        ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.FAILED, PaymentUpdate.none());
-        String refundNo = refundNo();
-        assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is not paid (FAILED)"),
-                ledger.admitRefund(refundNo, order, 100));
-        assertTrue(ledger.findRefund(refundNo).isEmpty(), "a refused refund leaves no row");
-    }
-
-    @Test
-    void refundIsRefusedWhenRefundsInProgressOrDoneWouldExceedThePaidAmount() {
-        String order = paid(2100);
-        String done = refundNo();
-        String processing = refundNo();
-        admitted(ledger.admitRefund(done, order, 500));
-        assertTrue(succeed(done, Set.of(RefundState.REFUNDING), null));
-        admitted(ledger.admitRefund(processing, order, 500));
-        assertTrue(ledger.moveRefund(processing, Set.of(RefundState.REFUNDING), RefundState.PENDING, null));
-        String unknown = refundNo();
-        admitted(ledger.admitRefund(unknown, order, 500));
-        assertTrue(ledger.moveRefund(unknown, Set.of(RefundState.REFUNDING), RefundState.UNKNOWN, null));
-        admitted(ledger.admitRefund(refundNo(), order, 500)); // still REFUNDING
-
-        RefundAdmission tooMuch = ledger.admitRefund(refundNo(), order, 101);
-
-        assertEquals(new RefundAdmission.Refused("orderAmount", "refunds of order " + order
-                + " would exceed the paid amount 2100: 2000 already refunded or in progress"), tooMuch);
-        admitted(ledger.admitRefund(refundNo(), order, 100)); // exactly what is left
-        assertInstanceOf(RefundAdmission.Refused.class, ledger.admitRefund(refundNo(), order, 1));
-    }
-
-    @Test
-    void failedRefundsDoNotCount() {
-        String order = paid(1000);
-        String failed = refundNo();
-        admitted(ledger.admitRefund(failed, order, 1000));
-        assertTrue(ledger.moveRefund(failed, Set.of(RefundState.REFUNDING), RefundState.FAILED, "{\"failed\":1}"));
-
-        RefundEntry again = admitted(ledger.admitRefund(refundNo(), order, 1000));
-
-        assertEquals(RefundState.REFUNDING, again.state());
-        assertEquals(0, ledger.find(order).orElseThrow().refundedAmount());
-    }
-
-    @Test
-    void repeatedRefundNoIsExistingForTheSameRefundAndRefusedForAnother() {
-        String order = paid(2100);
-        String other = paid(2100);
-        String refundNo = refundNo();
-        RefundEntry first = admitted(ledger.admitRefund(refundNo, order, 300));
-        assertEquals(refundNo, first.refundNo());
-        assertEquals(order, first.partnerOrderNo());
-        assertEquals(300, first.amount());
-        assertNull(first.finalResult());
-        assertNotNull(first.createdAt());
-
-        assertEquals(new RefundAdmission.Existing(first), ledger.admitRefund(refundNo, order, 300));
-        RefundAdmission.Refused refused = new RefundAdmission.Refused("refundNo",
-                "refundNo " + refundNo + " was already used for another refund");
-        assertEquals(refused, ledger.admitRefund(refundNo, order, 400));
-        assertEquals(refused, ledger.admitRefund(refundNo, other, 300));
-
-        assertTrue(succeed(refundNo, Set.of(RefundState.REFUNDING), "{\"ok\":1}"));
-        RefundAdmission afterSuccess = ledger.admitRefund(refundNo, order, 300);
-        RefundEntry known = assertInstanceOf(RefundAdmission.Existing.class, afterSuccess).entry();
-        assertEquals(RefundState.SUCCESS, known.state());
-        assertEquals("{\"ok\":1}", known.finalResult(), "republished for the repeat");
-    }
-
-    @Test
-    void refundOfAnOrderUnknownToTheLedgerIsAdmitted() {
-        String order = orderNo();
-        String refundNo = refundNo();
-
-        RefundEntry entry = admitted(ledger.admitRefund(refundNo, order, 999_999));
-
-        assertEquals(RefundState.REFUNDING, entry.state());
-        assertEquals(entry, ledger.findRefund(refundNo).orElseThrow());
-        assertTrue(succeed(refundNo, Set.of(RefundState.REFUNDING), null),
-                "success of a refund paid elsewhere: nothing to add to");
-        assertTrue(ledger.find(order).isEmpty());
-        assertTrue(ledger.findRefund(refundNo()).isEmpty());
-    }
-
-    @Test
-    void concurrentRefundsNeverExceedThePaidAmount() throws Exception {
-        PaymentLedger first = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
-        PaymentLedger second = new PaymentLedger(dataSource(GatewayTestStack.postgres().jdbcUrl()));
-        String order = paid(2100);
-
-        List<RefundAdmission> admissions = concurrently(10,
-                i -> (i % 2 == 0 ? first : second).admitRefund(refundNo(), order, 300));
-
-        assertEquals(7, admissions.stream().filter(RefundAdmission.Admitted.class::isInstance).count(),
-                admissions.toString());
-        assertEquals(3, admissions.stream().filter(RefundAdmission.Refused.class::isInstance).count());
-    }
-
-    @Test
-    void successfulRefundsAddUpAndAFullRefundMakesThePaymentRefunded() {
-        String order = paid(2100);
-        String part = refundNo();
-        String rest = refundNo();
-        admitted(ledger.admitRefund(part, order, 1000));
-        admitted(ledger.admitRefund(rest, order, 1100));
-
-        assertTrue(ledger.moveRefund(part, Set.of(RefundState.REFUNDING), RefundState.PENDING, null));
-        assertFalse(ledger.moveRefund(part, Set.of(RefundState.REFUNDING), RefundState.PENDING, null),
-                "cannot move twice");
-        assertTrue(succeed(part, Set.of(RefundState.PENDING), "{\"part\":1}"));
-        LedgerEntry partly = ledger.find(order).orElseThrow();
-        assertEquals(1000, partly.refundedAmount());
-        assertEquals(PaymentState.SUCCESS, partly.state(), "partly refunded: still paid");
-        assertEquals("{\"part\":1}", ledger.findRefund(part).orElseThrow().finalResult());
-
-        assertTrue(succeed(part, Set.of(RefundState.SUCCESS), null),
-                "a refund already SUCCESS may be moved again");
-        assertEquals(1000, ledger.find(order).orElseThrow().refundedAmount(), "but is never counted twice");
-        assertEquals("{\"part\":1}", ledger.findRefund(part).orElseThrow().finalResult(), "kept by COALESCE");
-
-        assertNull(ledger.moveRefund(part, Set.of(RefundState.SUCCESS), RefundState.SUCCESS, null,
-                payment -> REFUNDED_RESULT, GRACE).paymentRefunded(), "a part does not refund the payment in full");
-        ledger.confirmPublished(order, PaymentState.SUCCESS);
-
-        RefundMove full = ledger.moveRefund(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING),
-                RefundState.SUCCESS, null, payment -> {
-                    assertEquals(PaymentState.REFUNDED, payment.state(), "the result is made of the payment as it is");
-                    assertEquals(2100, payment.refundedAmount());
-                    return REFUNDED_RESULT;
-                }, GRACE);
-        assertTrue(full.moved());
-        assertEquals(REFUNDED_RESULT, full.paymentRefunded(), "its REFUNDED result, to publish");
-        LedgerEntry refunded = ledger.find(order).orElseThrow();
-        assertEquals(2100, refunded.refundedAmount());
-        assertEquals(PaymentState.REFUNDED, refunded.state());
-        assertEquals(REFUNDED_RESULT, refunded.finalResult(), "a repeated command is answered REFUNDED");
-        assertNotNull(refunded.nextCheckAt(), "due again until its REFUNDED result is confirmed published");
-        ledger.confirmPublished(order, PaymentState.REFUNDED);
-        assertNull(ledger.find(order).orElseThrow().nextCheckAt(), "then nothing more to do");
-        assertFalse(succeed(rest, Set.of(RefundState.REFUNDING, RefundState.PENDING), null));
-        assertFalse(succeed(refundNo(), Set.of(RefundState.REFUNDING), null),
-                "unknown refund");
-
-        assertEquals(new RefundAdmission.Refused("partnerOrderNo", "order " + order + " is already fully refunded"),
-                ledger.admitRefund(refundNo(), order, 1));
-    }
-
-    @Test
-    void refundsStillOpenAfterTheDeadlineEndUnknownOnlyOnceAnnounced() throws Exception {
-        String order = paid(2100);
-        String processing = refundNo();
-        String inFlight = refundNo();
-        String recent = refundNo();
-        String done = refundNo();
-        admitted(ledger.admitRefund(processing, order, 100));
-        ledger.moveRefund(processing, Set.of(RefundState.REFUNDING), RefundState.PENDING, "{\"pending\":1}");
-        admitted(ledger.admitRefund(inFlight, order, 100));
-        admitted(ledger.admitRefund(done, order, 100));
-        succeed(done, Set.of(RefundState.REFUNDING), null);
-        makeOld(processing, inFlight, done);
-        admitted(ledger.admitRefund(recent, order, 100));
-
-        Function<RefundEntry, String> failing = refund -> {
-            throw new IllegalStateException("Kafka refused it");
-        };
-        assertThrows(IllegalStateException.class, () -> ledger.endOpenRefunds(Duration.ofMinutes(10), 100, failing));
-        assertEquals(RefundState.PENDING, ledger.findRefund(processing).orElseThrow().state(),
-                "not announced: nothing recorded");
-
-        List<String> announced = new ArrayList<>();
-        List<RefundEntry> ended = ledger.endOpenRefunds(Duration.ofMinutes(10), 100, refund -> {
-            announced.add(refund.refundNo());
-            return "{\"unknown\":\"" + refund.refundNo() + "\"}";
-        });
-
-        assertEquals(Set.of(processing, inFlight), new HashSet<>(announced), "open and older than the deadline");
-        assertEquals(Set.of(processing, inFlight), ended.stream().map(RefundEntry::refundNo).collect(toSet()));
-        for (String refund : List.of(processing, inFlight)) {
-            RefundEntry entry = ledger.findRefund(refund).orElseThrow();
-            assertEquals(RefundState.UNKNOWN, entry.state());
-            assertEquals("{\"unknown\":\"" + refund + "\"}", entry.finalResult());
-        }
-        assertEquals(RefundState.REFUNDING, ledger.findRefund(recent).orElseThrow().state(), "within its deadline");
-        assertEquals(RefundState.SUCCESS, ledger.findRefund(done).orElseThrow().state());
-        assertTrue(ledger.endOpenRefunds(Duration.ofMinutes(10), 100, refund -> "{}").stream()
-                .noneMatch(refund -> refund.partnerOrderNo().equals(order)), "each is ended once");
-        assertInstanceOf(RefundAdmission.Refused.class, ledger.admitRefund(refundNo(), order, 1701),
-                "an UNKNOWN refund's amount stays counted");
-    }
-
-    @Test
     void aResultIsPublishedOnlyWhileThePaymentIsInAStateItDescribesAndTheMoveWaitsForIt() throws Exception {
         String order = orderNo();
         admit(order, 2100);
@@ -656,7 +449,8 @@ class PaymentLedgerTest {
 
     @Test
     void storeFailuresNameTheOrderOnly() {
-        PaymentLedger unreachable = new PaymentLedger(dataSource("jdbc:postgresql://127.0.0.1:1/postgres"));
+        DataSource nowhere = dataSource("jdbc:postgresql://127.0.0.1:1/postgres");
+        PaymentLedger unreachable = new PaymentLedger(nowhere);
         String order = orderNo();
 
         LedgerException admit = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
@@ -664,40 +458,11 @@ class PaymentLedgerTest {
         assertEquals("could not admit payment " + order, admit.getMessage());
         assertInstanceOf(SQLException.class, admit.getCause());
         LedgerException refund = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
-                () -> unreachable.admitRefund("r-1", order, 100));
+                () -> new RefundLedger(nowhere).admitRefund("r-1", order, 100));
         assertEquals("could not admit refund r-1", refund.getMessage());
     }
 
     // --- helpers
-
-    private static LedgerEntry admit(String order, int amount) {
-        return assertInstanceOf(Admission.Admitted.class,
-                ledger.admitPayment(order, STORE, PARTNER, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND)).entry();
-    }
-
-    /** A new order, paid. */
-    private static String paid(int amount) {
-        String order = orderNo();
-        admit(order, amount);
-        assertTrue(ledger.move(order, Set.of(PaymentState.PAYING), PaymentState.SUCCESS, PaymentUpdate.none()));
-        return order;
-    }
-
-    /** Moves a refund to SUCCESS: a refund of its payment in full is recorded with {@link #REFUNDED_RESULT}. */
-    private static boolean succeed(String refundNo, Set<RefundState> from, String finalResult) {
-        return ledger.moveRefund(refundNo, from, RefundState.SUCCESS, finalResult, payment -> REFUNDED_RESULT, GRACE)
-                .moved();
-    }
-
-    /** Makes the refunds a day old. */
-    private static void makeOld(String... refundNos) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE refunds SET created_at = now() - interval '1 day' WHERE refund_no = ANY(?)")) {
-            statement.setArray(1, connection.createArrayOf("varchar", refundNos));
-            statement.executeUpdate();
-        }
-    }
 
     private static void await(CountDownLatch latch) {
         try {
@@ -708,49 +473,8 @@ class PaymentLedgerTest {
         }
     }
 
-    private static RefundEntry admitted(RefundAdmission admission) {
-        return assertInstanceOf(RefundAdmission.Admitted.class, admission).entry();
-    }
-
     private static Set<String> orders(List<LedgerEntry> entries) {
         return entries.stream().map(LedgerEntry::partnerOrderNo).collect(Collectors.toSet());
-    }
-
-    /** 32 characters, unique per call. */
-    private static String orderNo() {
-        return "p" + UUID.randomUUID().toString().replace("-", "").substring(1);
-    }
-
-    private static String refundNo() {
-        return "r" + UUID.randomUUID().toString().replace("-", "").substring(1);
-    }
-
-    /** Runs {@code task} on {@code threads} threads released at once; the results in thread order. */
-    private static <T> List<T> concurrently(int threads, IndexedTask<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    ready.countDown();
-                    go.await();
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            assertTrue(ready.await(30, TimeUnit.SECONDS));
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static Instant databaseNow() {
@@ -762,20 +486,6 @@ class PaymentLedgerTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static DataSource dataSource(String url) {
-        LocalPostgres postgres = GatewayTestStack.postgres();
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(url);
-        source.setUser(postgres.username());
-        source.setPassword(postgres.password());
-        return source;
-    }
-
-    @FunctionalInterface
-    private interface IndexedTask<T> {
-        T run(int index) throws Exception;
     }
 
     @Test

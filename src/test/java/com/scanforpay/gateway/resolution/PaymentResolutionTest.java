@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.ledger.PaymentState;
 import com.scanforpay.gateway.ledger.PaymentUpdate;
+import com.scanforpay.gateway.ledger.RefundLedger;
 import com.scanforpay.gateway.ledger.RefundState;
 import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
@@ -61,6 +62,8 @@ class PaymentResolutionTest {
 
     @Inject
     PaymentLedger ledger;
+    @Inject
+    RefundLedger refunds;
     @Inject
     DataSource dataSource;
     @Inject
@@ -214,7 +217,7 @@ class PaymentResolutionTest {
         awaitOutcomes(order, 1);
         // as if the gateway died during the refund call: recorded REFUNDING, no answer; Kafka delivers it again
         String refundNo = "rc" + order.substring(2);
-        ledger.admitRefund(refundNo, order, 500);
+        refunds.admitRefund(refundNo, order, 500);
         refund(order, refundNo, 500);
 
         awaitResults(order, 2);
@@ -294,7 +297,7 @@ class PaymentResolutionTest {
         JsonNode unknown = TOPICS.results().jsonWithKey(order).get(2);
         assertRefundResult(unknown, processing, 2000);
         assertTrue(unknown.get("msg").asText().contains("no final answer"), unknown.toString());
-        assertEquals(RefundState.UNKNOWN, ledger.findRefund(processing).orElseThrow().state());
+        assertEquals(RefundState.UNKNOWN, refunds.findRefund(processing).orElseThrow().state());
         await().atMost(WAIT).until(() -> refundsUnknown() - unknownBefore >= 1);
         assertEquals(1.0, refundsUnknown() - unknownBefore, "the operator alert counted once");
         refund(order, "rz" + order.substring(2), 200);
@@ -318,7 +321,7 @@ class PaymentResolutionTest {
         assertEquals("FAILED", failed.get("outcome").asText());
         assertEquals(1, failed.get("code").asInt());
         assertEquals(2, failed.get("status").asInt(), "the provider's refund status: failed");
-        assertEquals(RefundState.FAILED, ledger.findRefund(failedNo).orElseThrow().state());
+        assertEquals(RefundState.FAILED, refunds.findRefund(failedNo).orElseThrow().state());
         assertEquals(0, ledger.find(order).orElseThrow().refundedAmount(), "nothing went back to the customer");
         assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
 
@@ -368,8 +371,8 @@ class PaymentResolutionTest {
         assertEquals(List.of("PAY/SUCCESS", "REFUND/FAILED", "REFUND/FAILED", "REFUND/SUCCESS"),
                 TOPICS.results().fieldsWithKey(order, "type", "outcome"));
         assertRefundResult(TOPICS.results().jsonWithKey(order).get(3), rest, 600);
-        assertEquals(RefundState.FAILED, ledger.findRefund(tooMuch).orElseThrow().state());
-        assertEquals(RefundState.FAILED, ledger.findRefund(portalNo).orElseThrow().state());
+        assertEquals(RefundState.FAILED, refunds.findRefund(tooMuch).orElseThrow().state());
+        assertEquals(RefundState.FAILED, refunds.findRefund(portalNo).orElseThrow().state());
         assertEquals(600, ledger.find(order).orElseThrow().refundedAmount());
         assertEquals(3, refundCalls(order));
     }
