@@ -48,13 +48,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The message contract (docs/schemas, docs/asyncapi.yaml) against what users read and what the gateway produces:
- * every JSON example in README.md, the results {@link PaymentResults} makes of every kind of answer, the commands
+ * every JSON example in README.md and docs/*.md (ScanForPay's own envelopes, in docs/provider-protocol.md, by
+ * their signatures), the results {@link PaymentResults} makes of every kind of answer, the commands
  * the tests send, and documents that must be refused. The parser's agreement with the command schema, and real
  * dead letters, are checked in {@code payment.ContractAgreementTest} (package-private helpers).
  */
 class MessageContractTest {
 
     private static final Path README = Path.of("README.md");
+    /**
+     * The sign key of the ScanForPay envelopes shown in the docs (docs/provider-protocol.md §3): a complete one must
+     * carry its true signature.
+     */
+    static final String EXAMPLE_SIGN_KEY = "example-sign-key";
     /** Configured like Quarkus' own ObjectMapper (quarkus-jackson's defaults), which publishes the results. */
     static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -62,17 +68,43 @@ class MessageContractTest {
 
     // ---------------------------------------------------------------- README
 
-    /** One JSON document found in a README code block, and what it must be. */
-    record Example(int line, String json, Kind kind, boolean abbreviated, boolean mustFail) {
+    /**
+     * One JSON document found in a code block of {@code file}, and what it must be: a message of the contract
+     * ({@code kind}), or a ScanForPay envelope ({@code kind} null), which no schema describes.
+     */
+    record Example(String file, int line, String json, Kind kind, boolean abbreviated, boolean mustFail) {
 
         Example refused() {
-            return new Example(line, json, kind, abbreviated, true);
+            return new Example(file, line, json, kind, abbreviated, true);
+        }
+
+        boolean providerEnvelope() {
+            return kind == null;
         }
 
         @Override
         public String toString() {
-            return "README.md line " + line + ": " + json;
+            return file + " line " + line + ": " + json;
         }
+    }
+
+    /** README.md and every docs/*.md, in that order: the documents users read examples in. */
+    static List<Path> documents() throws java.io.IOException {
+        List<Path> documents = new ArrayList<>(List.of(README));
+        try (var docs = Files.list(MessageSchemas.DOCS)) {
+            docs.filter(path -> path.getFileName().toString().endsWith(".md")).sorted().forEach(documents::add);
+        }
+        return documents;
+    }
+
+    /** The examples of every document ({@link #documents()}). */
+    static List<Example> documentExamples() throws java.io.IOException {
+        List<Example> examples = new ArrayList<>();
+        for (Path document : documents()) {
+            examples.addAll(readmeExamples(document.toString().replace('\\', '/'),
+                    Files.readAllLines(document, StandardCharsets.UTF_8)));
+        }
+        return examples;
     }
 
     private static final Pattern CURL_BODY = Pattern.compile("-d '(\\{.*?})'");
@@ -90,6 +122,11 @@ class MessageContractTest {
      * refused by the schema too.
      */
     static List<Example> readmeExamples(List<String> readme) {
+        return readmeExamples("README.md", readme);
+    }
+
+    /** {@link #readmeExamples(List)} of any Markdown document, named {@code file} in failures. */
+    static List<Example> readmeExamples(String file, List<String> readme) {
         List<Example> examples = new ArrayList<>();
         String language = null;
         Example lastRequest = null;
@@ -120,36 +157,36 @@ class MessageContractTest {
             Matcher body = CURL_BODY.matcher(text);
             Matcher answer = ANSWER.matcher(text);
             if (text.startsWith("{")) {
-                examples.add(byFields(first, text));
+                examples.add(byFields(file, first, text));
             } else if (text.startsWith("<- result {")) {
-                examples.add(example(first, text.substring(text.indexOf('{')), Kind.RESULT));
+                examples.add(example(file, first, text.substring(text.indexOf('{')), Kind.RESULT));
             } else if (text.startsWith("curl ") && body.find()) {
                 Matcher path = URL_PATH.matcher(text);
                 if (!path.find()) {
-                    fail("README.md line " + first + ": a request body without a URL: " + text);
+                    fail(file + " line " + first + ": a request body without a URL: " + text);
                 }
                 Matcher refunds = REFUNDS_PATH.matcher(path.group(1));
                 String json = body.group(1);
                 if (refunds.matches()) {
-                    json = asRefund(json, refunds.group(1), first);
+                    json = asRefund(json, refunds.group(1), file, first);
                 } else if (!path.group(1).equals("/payments")) {
-                    fail("README.md line " + first + ": a request body for " + path.group(1)
+                    fail(file + " line " + first + ": a request body for " + path.group(1)
                             + ", which MessageContractTest does not know: " + text);
                 }
-                lastRequest = example(first, json, Kind.COMMAND);
+                lastRequest = example(file, first, json, Kind.COMMAND);
                 examples.add(lastRequest);
             } else if (answer.find()) {
                 if (answer.group(1).equals("400") && lastRequest != null) {
-                    // the README says the gateway refuses this request's command: the schema must too
+                    // the document says the gateway refuses this request's command: the schema must too
                     examples.set(examples.indexOf(lastRequest), lastRequest.refused());
                 }
-                Example answered = httpAnswer(first, answer.group(2));
+                Example answered = httpAnswer(file, answer.group(2), first);
                 if (answered != null) {
                     examples.add(answered);
                 }
                 lastRequest = null;
             } else {
-                fail("README.md line " + first + " shows JSON that MessageContractTest cannot place (a command, "
+                fail(file + " line " + first + " shows JSON that MessageContractTest cannot place (a command, "
                         + "result or dead letter, or an HTTP answer): extend readmeExamples, or write it as one of "
                         + "the known forms: " + text);
             }
@@ -157,35 +194,38 @@ class MessageContractTest {
         return examples;
     }
 
-    /** A JSON line on its own: the kind its fields say. */
-    private static Example byFields(int line, String json) {
-        JsonNode node = parse(line, normalised(json));
+    /** A JSON line on its own: the kind its fields say, or a ScanForPay envelope. */
+    private static Example byFields(String file, int line, String json) {
+        JsonNode node = parse(file, line, normalised(json));
+        if (node.has("signature") && (node.has("request") || node.has("response"))) {
+            return example(file, line, json, null);
+        }
         Iterable<String> names = node::fieldNames;
         for (String name : names) {
             if (name.startsWith("scanforpay-")) {
-                return example(line, json, Kind.DEAD_LETTER_HEADERS);
+                return example(file, line, json, Kind.DEAD_LETTER_HEADERS);
             }
         }
         if (node.has("outcome")) {
-            return example(line, json, Kind.RESULT);
+            return example(file, line, json, Kind.RESULT);
         }
         for (String field : List.of("type", "partnerOrderNo", "orderNo", "barcode", "orderAmount", "refundNo")) {
             if (node.has(field)) {
-                return example(line, json, Kind.COMMAND);
+                return example(file, line, json, Kind.COMMAND);
             }
         }
-        throw new AssertionError("README.md line " + line + ": a JSON example that is neither a command, a result "
-                + "nor dead-letter headers: " + json);
+        throw new AssertionError(file + " line " + line + ": a JSON example that is neither a command, a result, "
+                + "dead-letter headers nor a ScanForPay envelope: " + json);
     }
 
     /**
      * An HTTP answer: a result, or one of the API's own documents (a problem, a payment view), which are described
      * by /q/openapi rather than the message contract; a view's {@code result} is a result.
      */
-    private static Example httpAnswer(int line, String json) {
-        JsonNode node = parse(line, normalised(json));
+    private static Example httpAnswer(String file, String json, int line) {
+        JsonNode node = parse(file, line, normalised(json));
         if (node.has("outcome")) {
-            return example(line, json, Kind.RESULT);
+            return example(file, line, json, Kind.RESULT);
         }
         if (node.path("type").asText().startsWith("urn:scanforpay:problem:")) {
             return null;
@@ -193,22 +233,22 @@ class MessageContractTest {
         if (node.has("state")) {
             JsonNode result = node.path("result");
             return result.isObject() && result.size() > 0
-                    ? example(line, result.toString(), Kind.RESULT) : null;
+                    ? example(file, line, result.toString(), Kind.RESULT) : null;
         }
-        throw new AssertionError("README.md line " + line + ": an HTTP answer that is neither a result, a problem "
+        throw new AssertionError(file + " line " + line + ": an HTTP answer that is neither a result, a problem "
                 + "nor a payment: " + json);
     }
 
     /** The REFUND command the API makes of a refund body (PaymentCommandParser.asRefundOf). */
-    private static String asRefund(String body, String partnerOrderNo, int line) {
-        ObjectNode node = (ObjectNode) parse(line, body);
+    private static String asRefund(String body, String partnerOrderNo, String file, int line) {
+        ObjectNode node = (ObjectNode) parse(file, line, body);
         node.put("type", "REFUND");
         node.put("partnerOrderNo", partnerOrderNo);
         return node.toString();
     }
 
-    private static Example example(int line, String json, Kind kind) {
-        return new Example(line, json, kind, json.contains("...") || json.contains("…"), false);
+    private static Example example(String file, int line, String json, Kind kind) {
+        return new Example(file, line, json, kind, json.contains("...") || json.contains("…"), false);
     }
 
     /** An abbreviated example as JSON: {@code ,...} and {@code ...,} dropped, {@code {...}} empty. */
@@ -217,22 +257,32 @@ class MessageContractTest {
                 .replace("...,", "").replace("…,", "");
     }
 
-    private static JsonNode parse(int line, String json) {
+    private static JsonNode parse(String file, int line, String json) {
         try {
             return MAPPER.readTree(json);
         } catch (Exception e) {
-            throw new AssertionError("README.md line " + line + ": not JSON (one document per line; abbreviate "
+            throw new AssertionError(file + " line " + line + ": not JSON (one document per line; abbreviate "
                     + "with ,... only): " + json, e);
         }
     }
 
+    /** The JSON examples of README.md and of every docs/*.md. */
     @Test
     void everyJsonExampleInTheReadmeValidatesAgainstItsSchema() throws Exception {
-        List<Example> examples = readmeExamples(Files.readAllLines(README, StandardCharsets.UTF_8));
+        List<Example> examples = documentExamples();
         Map<Kind, Integer> counted = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         int refused = 0;
+        int envelopes = 0;
         for (Example example : examples) {
+            if (example.providerEnvelope()) {
+                envelopes++;
+                String failure = envelopeFailure(example);
+                if (failure != null) {
+                    failures.add(example + ": " + failure);
+                }
+                continue;
+            }
             counted.merge(example.kind(), 1, Integer::sum);
             var errors = MessageSchemas.errors(example.kind(), normalised(example.json())).stream()
                     // an abbreviated example leaves fields out: only what it shows is checked
@@ -241,20 +291,50 @@ class MessageContractTest {
             if (example.mustFail()) {
                 refused++;
                 if (errors.isEmpty()) {
-                    failures.add(example + ": the README says it is refused (400), but it validates");
+                    failures.add(example + ": the document says it is refused (400), but it validates");
                 }
             } else if (!errors.isEmpty()) {
                 failures.add(example + " (" + example.kind().file + "): " + errors);
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
-        // the extraction itself: the README shows all three kinds, complete ones too, and a refused command
+        // the extraction itself: the documents show all three kinds, complete ones too, and a refused command
         assertTrue(counted.getOrDefault(Kind.COMMAND, 0) >= 8, "commands found: " + counted);
         assertTrue(counted.getOrDefault(Kind.RESULT, 0) >= 6, "results found: " + counted);
         assertTrue(counted.getOrDefault(Kind.DEAD_LETTER_HEADERS, 0) >= 1, "dead letters found: " + counted);
         assertTrue(examples.stream().anyMatch(e -> e.kind() == Kind.RESULT && !e.abbreviated()),
                 "a complete result example");
-        assertTrue(refused >= 1, "a command the README shows refused");
+        assertTrue(refused >= 1, "a command the documents show refused");
+        assertTrue(examples.stream().anyMatch(e -> e.file().equals("README.md") && e.kind() == Kind.COMMAND),
+                "the README's first payment shows a command");
+        assertTrue(envelopes >= 2 && examples.stream().anyMatch(e -> e.providerEnvelope() && !e.abbreviated()),
+                "ScanForPay envelopes found (a complete one among them): " + envelopes);
+    }
+
+    /**
+     * What is wrong with a ScanForPay envelope example, or null: {@code request} or {@code response} holding
+     * {@code header} and {@code body}, and, unless abbreviated, the signature of those exact characters with
+     * {@link #EXAMPLE_SIGN_KEY}, opened as the gateway opens answers.
+     */
+    static String envelopeFailure(Example example) {
+        JsonNode node = parse(example.file(), example.line(), normalised(example.json()));
+        String member = node.has("request") ? "request" : "response";
+        if (node.has("request") == node.has("response") || !node.path("signature").isTextual()) {
+            return "an envelope holds one of request or response, and a signature";
+        }
+        if (!node.path(member).path("header").isObject() || !node.path(member).path("body").isObject()) {
+            return member + " must hold a header and a body";
+        }
+        if (example.abbreviated()) {
+            return null;
+        }
+        try {
+            new com.scanforpay.gateway.provider.ScanForPayEnvelope(MAPPER, new ScanForPaySigner(EXAMPLE_SIGN_KEY))
+                    .open(example.json().getBytes(StandardCharsets.UTF_8), member, JsonNode.class, JsonNode.class);
+            return null;
+        } catch (RuntimeException e) {
+            return "not signed with the example key (" + EXAMPLE_SIGN_KEY + "): " + e.getMessage();
+        }
     }
 
     @Test
@@ -269,9 +349,11 @@ class MessageContractTest {
                 "```",
                 "```json",
                 "{\"scanforpay-error-code\":\"INVALID_JSON\"}",
+                "{\"response\":{\"header\":{},\"body\":{\"code\":1,\"partnerOrderNo\":\"o-1\"}},\"signature\":\"...\"}",
                 "```"));
-        assertEquals(List.of(Kind.COMMAND, Kind.RESULT, Kind.COMMAND, Kind.DEAD_LETTER_HEADERS),
+        assertEquals(java.util.Arrays.asList(Kind.COMMAND, Kind.RESULT, Kind.COMMAND, Kind.DEAD_LETTER_HEADERS, null),
                 examples.stream().map(Example::kind).toList());
+        assertTrue(examples.get(4).providerEnvelope() && envelopeFailure(examples.get(4)) == null);
         assertTrue(examples.get(0).json().contains("\"type\":\"REFUND\"") && examples.get(0).json()
                 .contains("\"partnerOrderNo\":\"o-1\""), examples.get(0).json());
         assertTrue(examples.get(1).abbreviated());

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The message contract's JSON Schemas (docs/schemas, README "Commands, results, dead letters"), loaded once, with
+ * The message contract's JSON Schemas (docs/schemas, docs/contract.md §3 and §4), loaded once, with
  * format assertions on (draft 2020-12 makes {@code format} an annotation by default; a consumer's generated code
  * will check it).
  */
