@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A ScanForPay provider written from PROTOCOL.md alone, sharing no code with the gateway.
+"""A ScanForPay provider written from docs/provider-protocol.md alone, sharing no code with the gateway.
 
     python3 independent_provider.py <port> <partnerNo> <signKey> [slowSeconds=15] [waitingQueries=2]
 
@@ -7,7 +7,7 @@ Prints "listening <port>" once ready. The packaged gateway is checked against it
 signatures are computed here with hashlib over the raw text of the `request` member as received, and answers
 are serialised by Python's json module (sorted keys, indented, `signature` first: not Jackson's layout), so
 the gateway must verify the raw `response` text rather than a re-serialised tree. Field names and meanings
-come from PROTOCOL.md, so a mistake the gateway and its own sandbox share (a field renamed, a status read
+come from docs/provider-protocol.md, so a mistake the gateway and its own sandbox share (a field renamed, a status read
 the wrong way) shows here.
 
 Every request is checked, and logged to stdout as one JSON line

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged gateway against {@code src/test/python/independent_provider.py}, a ScanForPay written from
- * PROTOCOL.md alone: it shares no code with the gateway (unlike the sandbox, which uses the gateway's own envelope
+ * docs/provider-protocol.md alone: it shares no code with the gateway (unlike the sandbox, which uses the gateway's own envelope
  * and request records), so a field the gateway names or reads wrongly, in pay, payQuery or refund, fails here even
  * when the gateway and the sandbox agree on the mistake. Every money scenario ends with the gateway's results
  * compared with what the provider recorded, and every request the provider received must have passed its checks

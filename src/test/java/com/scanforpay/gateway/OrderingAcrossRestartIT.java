@@ -196,7 +196,7 @@ class OrderingAcrossRestartIT {
                 }
                 assertTrue(first.log().contains(order), "the first instance paid " + order);
                 // the REFUND, still waiting behind the PAY when the partition was taken, may run on either
-                // instance (README "Concurrency, ordering and offsets"): after the PAY's result, never paying again
+                // instance (docs/architecture.md §3): after the PAY's result, never paying again
                 assertEquals(1, sandbox.payCalls(order), "paid once, whichever instance refunded it");
             }
         }

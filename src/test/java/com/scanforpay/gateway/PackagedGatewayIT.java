@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The production artifact ({@code java -jar target/quarkus-app/quarkus-run.jar}) configured only by the
- * environment variables of CONTRACT.md §1, against the real broker: start-up checks, API keys, a SIGKILL between
+ * environment variables of docs/contract.md §1, against the real broker: start-up checks, API keys, a SIGKILL between
  * publishing results and committing their commands, and stops (SIGKILL, SIGTERM) while commands keep coming. The
  * money scenarios against a provider that is not ours: {@link IndependentProviderIT}.
  */
@@ -173,7 +173,7 @@ class PackagedGatewayIT {
             await("the held payment in flight").atMost(Duration.ofSeconds(30))
                     .until(() -> sandbox.held().contains(inFlight));
             // published and recorded as published: the window under test is the one before the offset commit
-            // (killed between Kafka's acknowledgement and that record, a result may repeat; README, "at-least-once")
+            // (killed between Kafka's acknowledgement and that record, a result may repeat; docs/contract.md §6)
             await("results of the paid orders, recorded").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> paid.stream().noneMatch(order -> TOPICS.results().withKey(order).isEmpty())

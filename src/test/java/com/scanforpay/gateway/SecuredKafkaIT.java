@@ -65,7 +65,7 @@ class SecuredKafkaIT {
     Path secrets;
 
     /**
-     * The broker's secured listeners allow only what ACLs grant: exactly the README's list ("Secured Kafka"), for the
+     * The broker's secured listeners allow only what ACLs grant: exactly the list of docs/configuration.md §6, for the
      * SASL user and the client certificate (the commands topics of this test share a prefix).
      */
     @BeforeAll

@@ -69,12 +69,12 @@ public class ApiCallers {
         if (open) {
             LOG.warn("scanforpay.api.auth=none: the payments API (/payments) is OPEN: anyone who can reach the HTTP "
                     + "port can pay, read and refund any order of any store. Use it only on a trusted network; "
-                    + "otherwise set SCANFORPAY_API_AUTH=keys and configure API keys (README, Security)");
+                    + "otherwise set SCANFORPAY_API_AUTH=keys and configure API keys (docs/http-api.md §5)");
         } else if (known.isEmpty()) {
             LOG.warn("No API key is configured: /payments refuses every request (401). Configure one key per till "
                     + "with scanforpay.api.keys.\"<name>\"=<random key, at least " + ApiKeySettings.MIN_KEY_LENGTH
                     + " characters> (env SCANFORPAY_API_KEYS_<NAME>), or set SCANFORPAY_API_AUTH=none on a trusted "
-                    + "network (README, Security)");
+                    + "network (docs/http-api.md §5)");
         }
         for (Known key : known) {
             ApiCaller caller = key.caller();

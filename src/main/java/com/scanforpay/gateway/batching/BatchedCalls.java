@@ -30,7 +30,7 @@ public final class BatchedCalls<I, O> {
     /** Most rows in one database statement. */
     private static final int STATEMENT_MAX_BATCH = 256;
     /**
-     * Database statements of one kind running at once. Chosen by measurement (README, "Benchmark"): one at a time
+     * Database statements of one kind running at once. Chosen by measurement (docs/operations.md §8): one at a time
      * batched best but queued callers behind one slow statement; four at once lost the batching.
      */
     private static final int STATEMENT_CONCURRENCY = 2;

@@ -13,7 +13,7 @@ import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
- * Shapes a command that can never succeed as sent into its dead letter (CONTRACT.md §4): the record's original key
+ * Shapes a command that can never succeed as sent into its dead letter (docs/contract.md §4): the record's original key
  * and value bytes, the reason and the record's place in headers, and the key that makes writing it happen once.
  */
 final class DeadLetters {

@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * Reads a command record's value bytes (CONTRACT.md §2) and checks every field against the provider's limits
- * (PROTOCOL.md), so nothing downstream sees an invalid command. Reports every failing field, not only the
+ * Reads a command record's value bytes (docs/contract.md §3.1) and checks every field against the provider's limits
+ * (docs/provider-protocol.md), so nothing downstream sees an invalid command. Reports every failing field, not only the
  * first. Unknown fields are ignored. A PAY or QUERY for a store no partner account serves can never succeed: it is
  * rejected here too ({@link RejectionCode#UNKNOWN_STORE}), before anything is written.
  *

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class PartnerSettings {
 
-    /** The partner of the single-partner settings (CONTRACT.md §1); a store may name it. */
+    /** The partner of the single-partner settings (docs/contract.md §1); a store may name it. */
     public static final String DEFAULT_PARTNER = "default";
 
     private static final String ALLOW_SANDBOX = "(set SCANFORPAY_ALLOW_SANDBOX=true only against a sandbox)";

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The gateway's settings (CONTRACT.md §1); each is also an environment variable, e.g. {@code SCANFORPAY_BASE_URL}. */
+/** The gateway's settings (docs/contract.md §1); each is also an environment variable, e.g. {@code SCANFORPAY_BASE_URL}. */
 @ConfigMapping(prefix = "scanforpay")
 public interface ScanForPayConfig {
 
@@ -153,7 +153,7 @@ public interface ScanForPayConfig {
         MemorySize maxBodySize();
     }
 
-    /** Resolving payments whose outcome the pay call did not settle (CONTRACT.md §1, PROTOCOL.md last section). */
+    /** Resolving payments whose outcome the pay call did not settle (docs/contract.md §1, docs/provider-protocol.md §9). */
     Pending pending();
 
     interface Pending {

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Settings of the durable idempotent stores, e.g. {@code SCANFORPAY_IDEMPOTENCY_RETENTION}. The database itself is
- * {@code QUARKUS_DATASOURCE_JDBC_URL} / {@code _USERNAME} / {@code _PASSWORD} (CONTRACT.md §1).
+ * {@code QUARKUS_DATASOURCE_JDBC_URL} / {@code _USERNAME} / {@code _PASSWORD} (docs/contract.md §1).
  */
 @ConfigMapping(prefix = "scanforpay.idempotency")
 public interface IdempotencyConfig {

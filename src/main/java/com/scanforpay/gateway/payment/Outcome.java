@@ -1,6 +1,6 @@
 package com.scanforpay.gateway.payment;
 
-/** A result's outcome (CONTRACT.md §3). */
+/** A result's outcome (docs/contract.md §3.2). */
 public enum Outcome {
     SUCCESS,
     /** Not final: the customer is still confirming, or a refund is processing; a final result follows. */

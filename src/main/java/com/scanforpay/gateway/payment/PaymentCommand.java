@@ -3,7 +3,7 @@ package com.scanforpay.gateway.payment;
 import com.scanforpay.gateway.provider.Masking;
 
 /**
- * A validated command (CONTRACT.md §2): fields already checked against the provider's limits, {@code storeNo}
+ * A validated command (docs/contract.md §3.1): fields already checked against the provider's limits, {@code storeNo}
  * already defaulted. Created only by {@link PaymentCommandParser}.
  */
 public record PaymentCommand(CommandType type, String storeNo, String partnerOrderNo, String orderNo, String barcode,

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
-/** One event on the results topic (CONTRACT.md §3); absent fields are omitted. */
+/** One event on the results topic (docs/contract.md §3.2); absent fields are omitted. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"partnerOrderNo", "type", "outcome", "source", "code", "msg", "status", "orderNo", "orderAmount",
         "currency", "wallet", "payTime", "buyer", "buyerId", "refundNo", "errors", "reqMsgId", "timestamp"})

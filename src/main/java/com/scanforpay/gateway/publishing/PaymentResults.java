@@ -13,7 +13,7 @@ import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.provider.RefundResult;
 import java.time.Clock;
 
-/** Maps provider answers and rejections to results, following the outcome table of CONTRACT.md §3. */
+/** Maps provider answers and rejections to results, following the outcome table of docs/contract.md §3.2. */
 public final class PaymentResults {
 
     private final Clock clock;

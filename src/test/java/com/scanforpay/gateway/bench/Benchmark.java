@@ -42,8 +42,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The benchmark ({@code mvn -Pbench package}, options as {@code -Dbench.*} system properties, see README
- * "Benchmark"): one real broker and one PostgreSQL for the whole invocation, a sandbox per provider latency; per
+ * The benchmark ({@code mvn -Pbench package}, options as {@code -Dbench.*} system properties, see
+ * docs/operations.md §8): one real broker and one PostgreSQL for the whole invocation, a sandbox per provider latency; per
  * latency the packaged gateway and the {@link ReferenceConsumer} (both child JVMs, same heap) each get fresh
  * topics and a fresh consumer group, warm-up commands, a measured burst and a paced run; then the notify benchmark
  * and, with {@code -Dbench.instances=2}, two gateways on one consumer group. Every run is checked: one PAY SUCCESS

@@ -69,7 +69,7 @@ public final class ReferenceConsumer {
     private static final String PAY_PATH = "/api/offline/pay";
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** The fields the gateway publishes (README "Commands, results, dead letters"), in its order. */
+    /** The fields the gateway publishes (docs/contract.md §3.2), in its order. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"partnerOrderNo", "type", "outcome", "source", "code", "msg", "status", "orderNo",
             "orderAmount", "currency", "wallet", "payTime", "buyer", "buyerId", "reqMsgId", "timestamp"})

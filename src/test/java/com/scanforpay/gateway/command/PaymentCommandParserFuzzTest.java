@@ -198,7 +198,7 @@ class PaymentCommandParserFuzzTest {
         assertWithinLimits(assertInstanceOf(Accepted.class, parsed).command());
     }
 
-    /** The documented limits (CONTRACT.md §2, PROTOCOL.md) of an accepted command of each type. */
+    /** The documented limits (docs/contract.md §3.1, docs/provider-protocol.md §4) of an accepted command of each type. */
     private static void assertWithinLimits(PaymentCommand command) {
         CommandType type = command.type();
         assertNotNull(type);

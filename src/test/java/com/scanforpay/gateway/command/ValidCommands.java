@@ -19,7 +19,7 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * Generators of valid commands of every type (CONTRACT.md §2), each with the command the parser must make of it:
+ * Generators of valid commands of every type (docs/contract.md §3.1), each with the command the parser must make of it:
  * fields at every length within their limits, optional ones present or not, and unknown fields, which are ignored.
  * Here rather than in {@code testing}: the limits are the parser's package-private constants.
  */

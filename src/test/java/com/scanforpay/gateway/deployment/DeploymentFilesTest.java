@@ -355,7 +355,7 @@ class DeploymentFilesTest {
         assertEquals("gateway", notifyUrl.getHost(),
                 "SCANFORPAY_NOTIFY_URL must name the gateway service (the sandbox calls it): " + notifyUrl);
         assertEquals(gatewayHttpPort(), notifyUrl.getPort(), "SCANFORPAY_NOTIFY_URL's port is not the gateway's");
-        assertEquals("/scanforpay/notify", notifyUrl.getPath(), "SCANFORPAY_NOTIFY_URL's path (CONTRACT.md §5)");
+        assertEquals("/scanforpay/notify", notifyUrl.getPath(), "SCANFORPAY_NOTIFY_URL's path (docs/contract.md §5)");
     }
 
     // ------------------------------------------------------------- compose: stopping, starting, exposure, config
@@ -752,7 +752,7 @@ class DeploymentFilesTest {
         assertFalse(isKnown("SCANFORPAY_STORES_TOKYO_PARTNER_NO", known));
         assertFalse(isKnown("SCANFORPAY_PARTNERS", known));
         assertEquals(Set.of("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url", "scanforpay.partner-no",
-                "scanforpay.sign-key"), requiredProperties(), "required settings (CONTRACT.md §1)");
+                "scanforpay.sign-key"), requiredProperties(), "required settings (docs/contract.md §1)");
     }
 
     // ------------------------------------------------------------------------------------------------- helpers

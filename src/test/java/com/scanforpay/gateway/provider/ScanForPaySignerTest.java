@@ -11,7 +11,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * The signature rule of PROTOCOL.md, {@code hex(sha256(json + signKey))}, checked against vectors computed outside
+ * The signature rule of docs/provider-protocol.md §3, {@code hex(sha256(json + signKey))}, checked against vectors computed outside
  * Java with coreutils' {@code sha256sum}.
  */
 class ScanForPaySignerTest {

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** How refund answers become results (CONTRACT.md §3): every combination of code and status. */
+/** How refund answers become results (docs/contract.md §3.2): every combination of code and status. */
 class PaymentResultsTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T01:02:03Z"), ZoneOffset.UTC);

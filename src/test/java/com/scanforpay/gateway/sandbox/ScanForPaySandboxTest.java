@@ -355,10 +355,10 @@ class ScanForPaySandboxTest {
     /*
      * The sandbox and the tests' notifications are built with the gateway's own envelope and records, so a mistake
      * in a field's name or in the signing would be made on both sides and pass. These checks read the wire text
-     * against PROTOCOL.md only: field names written out here, signatures computed by coreutils' sha256sum.
+     * against docs/provider-protocol.md only: field names written out here, signatures computed by coreutils' sha256sum.
      */
 
-    /** PROTOCOL.md's response header, and the body of pay, payQuery and notify. */
+    /** the response header of docs/provider-protocol.md §2, and the body of pay, payQuery and notify. */
     private static final Set<String> RESPONSE_HEADER = Set.of("partnerNo", "respTime", "signType", "version",
             "reqMsgId");
     private static final Set<String> ORDER_BODY = Set.of("code", "msg", "orderNo", "partnerOrderNo", "orderAmount",
@@ -369,7 +369,7 @@ class ScanForPaySandboxTest {
     void aRefundWrittenByHandFromTheProtocolIsTakenAndItsAnswerIsSignedAsTheProtocolSays() throws Exception {
         String partnerOrderNo = newPartnerOrderNo();
         assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
-        // PROTOCOL.md's field names, typed out: a misnamed field in the shared records would not be understood
+        // docs/provider-protocol.md's field names, typed out: a misnamed field in the shared records would not be understood
         String member = "{\"header\":{\"requestTime\":\"2026-11-26T10:00:00+08:00\",\"partnerNo\":\"" + PARTNER_NO
                 + "\",\"signType\":\"SHA256\",\"version\":\"1.0\",\"reqMsgId\":\"hand0000000000000000000000000001\"},"
                 + "\"body\":{\"partnerOrderNo\":\"" + partnerOrderNo + "\",\"refundNo\":\"hand-" + partnerOrderNo
@@ -423,7 +423,7 @@ class ScanForPaySandboxTest {
     }
 
     /**
-     * Checks a response (or notify) text against PROTOCOL.md: {@code {"response":{...},"signature":"hex"}}, the
+     * Checks a response (or notify) text against docs/provider-protocol.md: {@code {"response":{...},"signature":"hex"}}, the
      * signature {@code sha256(response member as sent + key)} by sha256sum, the header's fields and partnerNo (and
      * its message id when given); returns the body.
      */

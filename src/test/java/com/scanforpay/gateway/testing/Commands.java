@@ -1,6 +1,6 @@
 package com.scanforpay.gateway.testing;
 
-/** Payment commands as ERP and POS systems send them (CONTRACT.md §2), for the tests to publish or post. */
+/** Payment commands as ERP and POS systems send them (docs/contract.md §3.1), for the tests to publish or post. */
 public final class Commands {
 
     private Commands() {

@@ -164,7 +164,7 @@ public class GatewayTestStack implements QuarkusTestResourceLifecycleManager {
         return "http://127.0.0.1:" + MANAGEMENT_PORT;
     }
 
-    /** The same stack as CONTRACT.md §1 environment variables, for the packaged gateway ({@link GatewayProcess}). */
+    /** The same stack as docs/contract.md §1 environment variables, for the packaged gateway ({@link GatewayProcess}). */
     public static Map<String, String> environment() {
         return Map.ofEntries(
                 // the sandbox speaks http://; production would refuse it

@@ -29,7 +29,7 @@ public final class HostileInput {
             "wallet", "payTime", "currency", "buyer", "buyerId", "response", "header", "body", "signature",
             "partnerNo", "reqMsgId", "respMsgId");
 
-    /** The body fields of provider answers and notifications (PROTOCOL.md). */
+    /** The body fields of provider answers and notifications (docs/provider-protocol.md). */
     public static final List<String> ANSWER_FIELDS = List.of("code", "msg", "orderNo", "partnerOrderNo",
             "orderAmount", "wallet", "status", "payTime", "currency", "buyer", "buyerId");
 

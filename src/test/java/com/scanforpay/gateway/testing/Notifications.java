@@ -42,7 +42,7 @@ public final class Notifications {
     }
 
     public byte[] signed(OrderResult body) {
-        // the header of PROTOCOL.md as the provider sends it: the gateway's ResponseHeader record would add a
+        // the header of docs/provider-protocol.md §2 as the provider sends it: the gateway's ResponseHeader record would add a
         // "respMsgId":null the provider never sends
         Map<String, String> header = new LinkedHashMap<>();
         header.put("partnerNo", partnerNo);
