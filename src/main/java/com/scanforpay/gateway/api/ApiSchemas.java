@@ -8,7 +8,7 @@ public final class ApiSchemas {
     private ApiSchemas() {
     }
 
-    @Schema(name = "PayCommand", description = "A PAY command (CONTRACT.md §2); unknown fields are ignored")
+    @Schema(name = "PayCommand", description = "A PAY command (docs/contract.md §3.1); unknown fields are ignored")
     public record PayCommand(
             @Schema(description = "PAY or absent", enumeration = {"PAY"}) String type,
             @Schema(description = "required unless SCANFORPAY_STORE_NO is set", maxLength = 15) String storeNo,

@@ -2,7 +2,6 @@ package com.scanforpay.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.command.FieldError;
@@ -21,14 +20,12 @@ public record Problem(String type, String title, int status, String detail, List
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORDER_CONFLICT = "urn:scanforpay:problem:order-conflict";
+    private static final String ORDER_CONFLICT_TITLE = "The order number is used by another payment";
 
-    /** The problem as a response: serialised here, so the media type never depends on a writer's choice. */
+    /** The problem as a response, serialised here: always {@code application/problem+json}. */
     Response response() {
-        try {
-            return Response.status(status).type(MEDIA_TYPE).entity(JSON.writeValueAsBytes(this)).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a problem", e);
-        }
+        return JsonResponses.of(JSON, status, MEDIA_TYPE, this);
     }
 
     static Problem invalidCommand(String detail, List<FieldError> errors) {
@@ -53,8 +50,13 @@ public record Problem(String type, String title, int status, String detail, List
             return new Problem("urn:scanforpay:problem:refund-refused", "The refund is refused", 409, rejected.msg(),
                     rejected.errors());
         }
-        return new Problem("urn:scanforpay:problem:order-conflict", "The order number is used by another payment",
-                409, rejected.msg(), rejected.errors());
+        return new Problem(ORDER_CONFLICT, ORDER_CONFLICT_TITLE, 409, rejected.msg(), rejected.errors());
+    }
+
+    /** JAX-RS's own refusal of a request (e.g. a parameter it cannot convert), with its status. */
+    static Problem invalidRequest(Response.StatusType status) {
+        return new Problem("urn:scanforpay:problem:invalid-request", status.getReasonPhrase(), status.getStatusCode(),
+                status.getReasonPhrase(), null);
     }
 
     static Problem invalidParameter(String field, String message) {
@@ -63,8 +65,7 @@ public record Problem(String type, String title, int status, String detail, List
     }
 
     static Problem conflict(String field, String message) {
-        return new Problem("urn:scanforpay:problem:order-conflict",
-                "The order number is used by another payment", 409, message, List.of(new FieldError(field, message)));
+        return new Problem(ORDER_CONFLICT, ORDER_CONFLICT_TITLE, 409, message, List.of(new FieldError(field, message)));
     }
 
     static Problem notFound(String what) {

@@ -22,7 +22,7 @@ public class ResultWaiters {
 
     private static final Logger LOG = Logger.getLogger(ResultWaiters.class);
 
-    /** The outcomes that end a PAY (CONTRACT.md §3); PENDING does not. */
+    /** The outcomes that end a PAY (docs/contract.md §3.2); PENDING does not. */
     static final Set<Outcome> FINAL_PAY = EnumSet.of(Outcome.SUCCESS, Outcome.FAILED, Outcome.REFUNDED,
             Outcome.REJECTED, Outcome.UNKNOWN);
     /** The outcomes that end a REFUND. */
