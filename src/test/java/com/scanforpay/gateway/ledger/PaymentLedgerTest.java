@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -718,11 +719,11 @@ class PaymentLedgerTest {
 
     /** 32 characters, unique per call. */
     private static String orderNo() {
-        return "p" + UUID.randomUUID().toString().replace("-", "").substring(1);
+        return OrderNumbers.longest("p");
     }
 
     private static String refundNo() {
-        return "r" + UUID.randomUUID().toString().replace("-", "").substring(1);
+        return OrderNumbers.longest("r");
     }
 
     /** Runs {@code task} on {@code threads} threads released at once; the results in thread order. */
