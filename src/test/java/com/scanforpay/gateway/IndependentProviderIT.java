@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -126,10 +126,10 @@ class IndependentProviderIT {
 
     @Test
     void paidAndDeclinedKeepTheProvidersAnswerAndAPaymentNotifiedTwiceIsPublishedOnce() throws IOException {
-        String paid = newOrderNo();
-        String declined = newOrderNo();
-        pay(paid, PAID);
-        pay(declined, DECLINED);
+        String paid = OrderNumbers.next("it");
+        String declined = OrderNumbers.next("it");
+        TOPICS.kafka().pay(topic, paid, PAID, AMOUNT);
+        TOPICS.kafka().pay(topic, declined, DECLINED, AMOUNT);
         await("both notifications answered").atMost(Duration.ofSeconds(30))
                 .until(() -> providerState(paid).path("notifies").size() == 2);
         settle();
@@ -169,12 +169,12 @@ class IndependentProviderIT {
 
     @Test
     void waitingPaymentsArePendingThenSettledByQueries() {
-        String paid = newOrderNo();
-        String failed = newOrderNo();
-        String notified = newOrderNo();
-        pay(paid, WAITING_THEN_PAID);
-        pay(failed, WAITING_THEN_FAILED);
-        pay(notified, WAITING_THEN_PAID_NOTIFIED);
+        String paid = OrderNumbers.next("it");
+        String failed = OrderNumbers.next("it");
+        String notified = OrderNumbers.next("it");
+        TOPICS.kafka().pay(topic, paid, WAITING_THEN_PAID, AMOUNT);
+        TOPICS.kafka().pay(topic, failed, WAITING_THEN_FAILED, AMOUNT);
+        TOPICS.kafka().pay(topic, notified, WAITING_THEN_PAID_NOTIFIED, AMOUNT);
         awaitOutcome(paid, "PAY", "SUCCESS");
         awaitOutcome(failed, "PAY", "FAILED");
         awaitOutcome(notified, "PAY", "SUCCESS");
@@ -198,8 +198,8 @@ class IndependentProviderIT {
 
     @Test
     void anAnswerAfterTheTimeoutIsQueriedNotPaidAgain() {
-        String order = newOrderNo();
-        pay(order, SLOW);
+        String order = OrderNumbers.next("it");
+        TOPICS.kafka().pay(topic, order, SLOW, AMOUNT);
         awaitOutcome(order, "PAY", "SUCCESS");
         settle();
 
@@ -211,8 +211,8 @@ class IndependentProviderIT {
 
     @Test
     void aPayTheProviderNeverGotIsSentOnceMoreAfterCode30() {
-        String order = newOrderNo();
-        pay(order, LOST);
+        String order = OrderNumbers.next("it");
+        TOPICS.kafka().pay(topic, order, LOST, AMOUNT);
         awaitOutcome(order, "PAY", "SUCCESS");
         settle();
 
@@ -236,8 +236,8 @@ class IndependentProviderIT {
     @ParameterizedTest
     @ValueSource(strings = {ANSWER_WRONGLY_SIGNED, ANSWER_OF_ANOTHER_PARTNER})
     void anAnswerNotVerifiedAsTheProvidersIsNotBelieved(String barcode) {
-        String order = newOrderNo();
-        pay(order, barcode);
+        String order = OrderNumbers.next("it");
+        TOPICS.kafka().pay(topic, order, barcode, AMOUNT);
         awaitOutcome(order, "PAY", "SUCCESS");
         settle();
 
@@ -249,11 +249,11 @@ class IndependentProviderIT {
     @Test
     void refundsUpToThePaidAmountRefundThePaymentOnce() {
         String order = paidOrder(PAID);
-        String first = "r-" + newOrderNo().substring(2, 20);
-        String second = "r-" + newOrderNo().substring(2, 20);
-        refund(order, first, 600);
-        refund(order, second, 1500);
-        refund(order, first, 600); // a repeat: answered from the ledger, never sent again
+        String first = OrderNumbers.next("r-", 18);
+        String second = OrderNumbers.next("r-", 18);
+        TOPICS.kafka().refund(topic, order, first, 600);
+        TOPICS.kafka().refund(topic, order, second, 1500);
+        TOPICS.kafka().refund(topic, order, first, 600); // a repeat: answered from the ledger, never sent again
         awaitOutcome(order, "PAY", "REFUNDED");
         settle();
 
@@ -281,13 +281,13 @@ class IndependentProviderIT {
     @Test
     void aRefundAnsweredProcessingIsPendingThenUnknownAtItsDeadlineAndStaysCounted() {
         String order = paidOrder(PAID);
-        String processing = "processing-" + newOrderNo().substring(2, 20);
-        refund(order, processing, 500);
+        String processing = OrderNumbers.next("processing-", 18);
+        TOPICS.kafka().refund(topic, order, processing, 500);
         awaitRefund(order, processing, "UNKNOWN");
-        String tooMuch = "r-" + newOrderNo().substring(2, 20);
-        String rest = "r-" + newOrderNo().substring(2, 20);
-        refund(order, tooMuch, 1700); // 500 + 1700 > 2100: the processing refund is counted
-        refund(order, rest, 1600);
+        String tooMuch = OrderNumbers.next("r-", 18);
+        String rest = OrderNumbers.next("r-", 18);
+        TOPICS.kafka().refund(topic, order, tooMuch, 1700); // 500 + 1700 > 2100: the processing refund is counted
+        TOPICS.kafka().refund(topic, order, rest, 1600);
         awaitRefund(order, rest, "SUCCESS");
         settle();
 
@@ -308,11 +308,12 @@ class IndependentProviderIT {
     @Test
     void aRefundTheProviderRefusesIsFailedWithItsCodeAndTheRestCanStillBeRefunded() {
         String order = paidOrder(PARTLY_REFUNDED_AT_THE_PORTAL);
-        String refused = "r-" + newOrderNo().substring(2, 20);
-        String rest = "r-" + newOrderNo().substring(2, 20);
-        refund(order, refused, AMOUNT); // the ledger allows it; the provider knows of 1000 refunded at its portal
+        String refused = OrderNumbers.next("r-", 18);
+        String rest = OrderNumbers.next("r-", 18);
+        // the ledger allows it; the provider knows of 1000 refunded at its portal
+        TOPICS.kafka().refund(topic, order, refused, AMOUNT);
         awaitRefund(order, refused, "FAILED");
-        refund(order, rest, 1100);
+        TOPICS.kafka().refund(topic, order, rest, 1100);
         awaitRefund(order, rest, "SUCCESS");
         settle();
 
@@ -330,15 +331,15 @@ class IndependentProviderIT {
     void aQueryCommandPublishesWhatTheProviderRecorded() {
         String order = paidOrder(PAID);
         String orderNo = providerState(order).path("order").path("orderNo").asText();
-        String unknown = newOrderNo();
-        String another = newOrderNo();
-        send(order, """
+        String unknown = OrderNumbers.next("it");
+        String another = OrderNumbers.next("it");
+        TOPICS.kafka().send(topic, order, """
                 {"type":"QUERY","partnerOrderNo":"%s","orderNo":"%s"}""".formatted(order, orderNo));
-        send(unknown, """
+        TOPICS.kafka().send(topic, unknown, """
                 {"type":"QUERY","partnerOrderNo":"%s"}""".formatted(unknown));
         // names another order by partnerOrderNo than by orderNo: the provider answers about the orderNo's order,
         // which is not the order this result would be keyed and read as
-        send(another, """
+        TOPICS.kafka().send(topic, another, """
                 {"type":"QUERY","partnerOrderNo":"%s","orderNo":"%s"}""".formatted(another, orderNo));
         awaitOutcome(order, "QUERY", "SUCCESS");
         awaitOutcome(unknown, "QUERY", "NOT_FOUND");
@@ -428,28 +429,14 @@ class IndependentProviderIT {
      * (refunds) is not raced by a notification reporting the order as it is by then.
      */
     private static String paidOrder(String barcode) {
-        String order = newOrderNo();
-        pay(order, barcode);
+        String order = OrderNumbers.next("it");
+        TOPICS.kafka().pay(topic, order, barcode, AMOUNT);
         awaitOutcome(order, "PAY", "SUCCESS");
         if (PAID.equals(barcode)) {
             await("the provider's notifications answered").atMost(Duration.ofSeconds(30))
                     .until(() -> providerState(order).path("notifies").size() == 2);
         }
         return order;
-    }
-
-    private static void pay(String order, String barcode) {
-        send(order, Commands.pay(order, barcode, AMOUNT));
-    }
-
-    private static void refund(String order, String refundNo, int amount) {
-        send(order, """
-                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order, refundNo,
-                amount));
-    }
-
-    private static void send(String order, String command) {
-        TOPICS.kafka().send(topic, order, command);
     }
 
     /** Every command sent so far committed by the gateway, and every result it published read. */
@@ -500,10 +487,6 @@ class IndependentProviderIT {
             assertEquals(1, result.path("code").asInt(), result.toString());
             assertEquals(1, result.path("status").asInt(), result.toString());
         }
-    }
-
-    private static String newOrderNo() {
-        return "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
     private static int readPortThenKeepReading(Process process, List<String> log) throws IOException {

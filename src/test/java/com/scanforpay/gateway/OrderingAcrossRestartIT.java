@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import java.time.Duration;
 import java.util.List;
@@ -103,7 +103,7 @@ class OrderingAcrossRestartIT {
             assertTrue(refused.get("msg").asText().contains("not paid"), refused.toString());
             assertEquals(0, refundCalls(order), "a refused refund is never sent");
 
-            TOPICS.kafka().send(topic, order, refund(order, refundNo)); // the merchant tries again
+            TOPICS.kafka().refund(topic, order, refundNo, REFUND_AMOUNT); // the merchant tries again
             await("the second try's result").atMost(Duration.ofSeconds(60)).until(() -> TOPICS.results()
                     .fieldsWithKey(order, "type", "outcome").contains("REFUND/SUCCESS"));
             TOPICS.awaitSettled(GatewayTestStack.GROUP, topic);
@@ -128,12 +128,12 @@ class OrderingAcrossRestartIT {
         /** {@code responseTimeout}: how long the gateway waits for the held answer before it asks instead. */
         static PayThenRefund onPartitions(int partitions, String responseTimeout) {
             String topic = PackagedGatewayIT.newCommandsTopic(partitions);
-            String order = PackagedGatewayIT.newOrderNo();
+            String order = OrderNumbers.next("it");
             Map<String, String> env = new java.util.HashMap<>(PackagedGatewayIT.withCommandsTopic(topic));
             env.put("SCANFORPAY_RESPONSE_TIMEOUT", responseTimeout);
             PayThenRefund commands = new PayThenRefund(topic, order, "rf-" + order, env);
-            TOPICS.kafka().send(topic, order, Commands.pay(order, SandboxBarcodes.HELD, 2100));
-            TOPICS.kafka().send(topic, order, refund(order, commands.refundNo()));
+            TOPICS.kafka().pay(topic, order, SandboxBarcodes.HELD, 2100);
+            TOPICS.kafka().refund(topic, order, commands.refundNo(), REFUND_AMOUNT);
             return commands;
         }
 
@@ -179,10 +179,10 @@ class OrderingAcrossRestartIT {
 
                 // after the rebalance: orders on every partition, each paid with a held answer, then refunded
                 List<String> later = java.util.stream.IntStream.range(0, 6)
-                        .mapToObj(i -> PackagedGatewayIT.newOrderNo()).toList();
+                        .mapToObj(i -> OrderNumbers.next("it")).toList();
                 for (String next : later) {
-                    TOPICS.kafka().send(topic, next, Commands.pay(next, SandboxBarcodes.HELD, 2100));
-                    TOPICS.kafka().send(topic, next, refund(next, "rf-" + next));
+                    TOPICS.kafka().pay(topic, next, SandboxBarcodes.HELD, 2100);
+                    TOPICS.kafka().refund(topic, next, "rf-" + next, REFUND_AMOUNT);
                 }
                 await("every later REFUND's result").atMost(Duration.ofSeconds(60)).until(() -> {
                     later.forEach(sandbox::release);
@@ -219,12 +219,6 @@ class OrderingAcrossRestartIT {
         assertEquals(refundNo, refund.get("refundNo").asText(), refund.toString());
         assertEquals(REFUND_AMOUNT, refund.get("orderAmount").asInt(), refund.toString());
         assertEquals(2100, inOrder.get(0).get("orderAmount").asInt(), inOrder.get(0).toString());
-    }
-
-    private static String refund(String order, String refundNo) {
-        return """
-                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order,
-                refundNo, REFUND_AMOUNT);
     }
 
     private static GroupState groupState() {

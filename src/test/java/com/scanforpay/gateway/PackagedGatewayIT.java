@@ -13,9 +13,9 @@ import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.SandboxOrder;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import java.io.IOException;
@@ -118,7 +118,7 @@ class PackagedGatewayIT {
         Map<String, String> env = new HashMap<>(GatewayTestStack.environment());
         env.put("SCANFORPAY_API_KEYS_TILL7", "till7-key-3f9a61");
         try (GatewayProcess gateway = GatewayProcess.start("api-keys", env).awaitReady()) {
-            String order = newOrderNo();
+            String order = OrderNumbers.next("it");
             String body = "{\"partnerOrderNo\":\"" + order + "\",\"barcode\":\"" + SandboxBarcodes.PAID
                     + "\",\"orderAmount\":2100}";
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -160,12 +160,12 @@ class PackagedGatewayIT {
     void killedBetweenPublishingAndCommittingLosesNoResult() {
         // one partition: the gateway's first poll then returns all of them as one batch
         String topic = newCommandsTopic(1);
-        String inFlight = newOrderNo();
-        List<String> paid = IntStream.range(0, 100).mapToObj(i -> newOrderNo()).toList();
+        String inFlight = OrderNumbers.next("it");
+        List<String> paid = IntStream.range(0, 100).mapToObj(i -> OrderNumbers.next("it")).toList();
         // everything is on the topic before the gateway starts; the sandbox holds the first payment's answer, so
         // the batch stays open (uncommitted) until the test lets it go
-        pay(topic, inFlight, SandboxBarcodes.HELD);
-        paid.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        TOPICS.kafka().pay(topic, inFlight, SandboxBarcodes.HELD, 2100);
+        paid.forEach(order -> TOPICS.kafka().pay(topic, order, SandboxBarcodes.PAID, 2100));
         Map<String, String> env = withCommandsTopic(topic);
         ScanForPaySandbox sandbox = GatewayTestStack.sandbox();
 
@@ -217,8 +217,8 @@ class PackagedGatewayIT {
     @Test
     void killedAfterABatchOfPaymentsWasAdmittedBeforeTheProviderGotThemPaysEachOnce() throws IOException {
         String topic = newCommandsTopic(1);
-        List<String> orders = IntStream.range(0, 30).mapToObj(i -> newOrderNo()).toList();
-        orders.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        List<String> orders = IntStream.range(0, 30).mapToObj(i -> OrderNumbers.next("it")).toList();
+        orders.forEach(order -> TOPICS.kafka().pay(topic, order, SandboxBarcodes.PAID, 2100));
         Map<String, String> env = withCommandsTopic(topic);
         // stated, not left to the defaults: a call is asked about after the response timeout (well after the kill,
         // so every call is still in flight then) and may be sent once more until the deadline
@@ -266,12 +266,12 @@ class PackagedGatewayIT {
     @Test
     void killedWithAPaymentInFlightMidPartitionCommittedOnlyWhatCameBeforeIt() {
         String topic = newCommandsTopic(1);
-        List<String> before = IntStream.range(0, 40).mapToObj(i -> newOrderNo()).toList();
-        String inFlight = newOrderNo();
-        List<String> after = IntStream.range(0, 40).mapToObj(i -> newOrderNo()).toList();
-        before.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
-        pay(topic, inFlight, SandboxBarcodes.HELD);
-        after.forEach(order -> pay(topic, order, SandboxBarcodes.PAID));
+        List<String> before = IntStream.range(0, 40).mapToObj(i -> OrderNumbers.next("it")).toList();
+        String inFlight = OrderNumbers.next("it");
+        List<String> after = IntStream.range(0, 40).mapToObj(i -> OrderNumbers.next("it")).toList();
+        before.forEach(order -> TOPICS.kafka().pay(topic, order, SandboxBarcodes.PAID, 2100));
+        TOPICS.kafka().pay(topic, inFlight, SandboxBarcodes.HELD, 2100);
+        after.forEach(order -> TOPICS.kafka().pay(topic, order, SandboxBarcodes.PAID, 2100));
         List<String> paid = new ArrayList<>(before);
         paid.addAll(after);
         Map<String, String> env = withCommandsTopic(topic);
@@ -319,7 +319,8 @@ class PackagedGatewayIT {
         List<String> barcodes = List.of(SandboxBarcodes.PAID, SandboxBarcodes.DECLINED,
                 SandboxBarcodes.WAITING_THEN_PAID, SandboxBarcodes.WAITING_THEN_FAILED, SandboxBarcodes.HELD);
         Map<String, String> barcodeOf = new LinkedHashMap<>();
-        IntStream.range(0, 240).forEach(i -> barcodeOf.put(newOrderNo(), barcodes.get(i % barcodes.size())));
+        IntStream.range(0, 240)
+                .forEach(i -> barcodeOf.put(OrderNumbers.next("it"), barcodes.get(i % barcodes.size())));
         List<String> orders = List.copyOf(barcodeOf.keySet());
         List<String> sentBeforeStop = orders.subList(0, 150);
         // sent once held payments are no longer let through (two of them HELD): if the last release let every
@@ -333,8 +334,8 @@ class PackagedGatewayIT {
         String run = kill ? "midstream-kill" : "midstream-term";
         Set<String> inFlightAtStop;
         try (GatewayProcess first = GatewayProcess.start(run + "-first", env).awaitReady()) {
-            Thread producer = new Thread(() -> sentBeforeStop.forEach(order -> pay(topic, order,
-                    barcodeOf.get(order))), "command-stream");
+            Thread producer = new Thread(() -> sentBeforeStop.forEach(order -> TOPICS.kafka().pay(topic, order,
+                    barcodeOf.get(order), 2100)), "command-stream");
             producer.start();
             // held payments are let through until part of the stream is done...
             await("some payments done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
@@ -345,7 +346,7 @@ class PackagedGatewayIT {
                     });
             // ...then no more: the batches holding them stay open
             join(producer);
-            sentLastBeforeStop.forEach(order -> pay(topic, order, barcodeOf.get(order)));
+            sentLastBeforeStop.forEach(order -> TOPICS.kafka().pay(topic, order, barcodeOf.get(order), 2100));
             inFlightAtStop = await("payments in flight").atMost(Duration.ofSeconds(30))
                     .until(() -> heldOf(orders), held -> !held.isEmpty());
             if (kill) {
@@ -366,10 +367,10 @@ class PackagedGatewayIT {
                 first.awaitTerminated();
             }
         }
-        sentWhileStopped.forEach(order -> pay(topic, order, barcodeOf.get(order)));
+        sentWhileStopped.forEach(order -> TOPICS.kafka().pay(topic, order, barcodeOf.get(order), 2100));
 
         try (GatewayProcess second = GatewayProcess.start(run + "-second", env).awaitReady()) {
-            sentAfterRestart.forEach(order -> pay(topic, order, barcodeOf.get(order)));
+            sentAfterRestart.forEach(order -> TOPICS.kafka().pay(topic, order, barcodeOf.get(order), 2100));
             await("every payment final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         releaseHeld(orders); // the restarted instance's own held payments
@@ -483,20 +484,6 @@ class PackagedGatewayIT {
         String topic = "it.commands." + UUID.randomUUID().toString().substring(0, 8);
         GatewayTestStack.broker().createTopic(topic, partitions);
         return topic;
-    }
-
-    static String newOrderNo() {
-        return "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-    }
-
-    private static void pay(String topic, String order, String barcode) {
-        TOPICS.kafka().send(topic, order, Commands.pay(order, barcode, 2100));
-    }
-
-    private static List<JsonNode> awaitResults(String order, int atLeast) {
-        await("results for " + order).atMost(Duration.ofSeconds(30))
-                .until(() -> TOPICS.results().withKey(order).size() >= atLeast);
-        return TOPICS.results().jsonWithKey(order);
     }
 
     /** How many of these orders' PAY results with this outcome the gateway has recorded as published. */

@@ -13,6 +13,7 @@ import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -222,14 +223,14 @@ class SecuredKafkaIT {
 
     /** One payment by Kafka, one by HTTP with the key from its file: each paid once, each with its SUCCESS result. */
     private static void assertPaysByKafkaAndHttp(GatewayProcess gateway, Map<String, String> env) {
-        String byKafka = newOrderNo();
+        String byKafka = OrderNumbers.next("sk");
         TOPICS.kafka().send(env.get("SCANFORPAY_TOPIC_COMMANDS"), byKafka,
                 Commands.pay(byKafka, SandboxBarcodes.PAID, 2100));
         await("the result of " + byKafka).atMost(Duration.ofSeconds(30))
                 .until(() -> !TOPICS.results().withKey(byKafka).isEmpty());
         assertEquals("SUCCESS", TOPICS.results().jsonWithKey(byKafka).get(0).path("outcome").asText());
 
-        String byHttp = newOrderNo();
+        String byHttp = OrderNumbers.next("sk");
         HttpResponse<String> answer = post(gateway, Commands.pay(byHttp, SandboxBarcodes.PAID, 2100), API_KEY);
         assertEquals(200, answer.statusCode(), answer.body());
         assertTrue(answer.body().contains("\"SUCCESS\""), answer.body());
@@ -239,7 +240,7 @@ class SecuredKafkaIT {
         assertEquals(1, GatewayTestStack.sandbox().payCalls(byKafka));
         assertEquals(1, GatewayTestStack.sandbox().payCalls(byHttp));
         // the variable naming the key's file is no key itself
-        assertEquals(401, post(gateway, Commands.pay(newOrderNo(), SandboxBarcodes.PAID, 2100),
+        assertEquals(401, post(gateway, Commands.pay(OrderNumbers.next("sk"), SandboxBarcodes.PAID, 2100),
                 env.get("SCANFORPAY_API_KEYS_TILL_FILE")).statusCode());
     }
 
@@ -301,9 +302,5 @@ class SecuredKafkaIT {
         String topic = COMMANDS_PREFIX + UUID.randomUUID().toString().substring(0, 8);
         GatewayTestStack.broker().createTopic(topic, 3);
         return topic;
-    }
-
-    private static String newOrderNo() {
-        return "sk" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

@@ -11,6 +11,7 @@ import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -77,7 +78,7 @@ class ApiKeysTest {
 
     @Test
     void withoutTheRightKeyIs401AndWithItThePaymentGoesThrough() {
-        String order = PaymentsApiTest.newOrderNo();
+        String order = OrderNumbers.next("api");
         String body = Commands.pay(order, SandboxBarcodes.PAID, 2100);
 
         Answer none = new ApiClient(base.toString(), null).post("/payments?wait=10s", body);
@@ -100,7 +101,7 @@ class ApiKeysTest {
     @Test
     void aKeyOfOneStoreIsForbiddenEverythingOfAnotherStoresOrder() {
         // store B's order, paid and partly refunded by the back office
-        String order = PaymentsApiTest.newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer paid = backOffice.post("/payments?wait=10s", payOfStore(order, STORE_B, 2100));
         assertEquals(200, paid.status(), paid.body());
         assertEquals("SUCCESS", paid.json().get("outcome").asText());
@@ -109,7 +110,7 @@ class ApiKeysTest {
         assertEquals(200, refunded.status(), refunded.body());
         assertEquals("SUCCESS", refunded.json().get("outcome").asText());
 
-        String newOrder = PaymentsApiTest.newOrderNo();
+        String newOrder = OrderNumbers.next("api");
         List<Answer> refused = List.of(
                 storeA.post("/payments?wait=5s", payOfStore(newOrder, STORE_B, 2100)),
                 // its own store in the command, but the order number is store B's: the ledger's store counts
@@ -129,7 +130,7 @@ class ApiKeysTest {
         assertEquals(300, backOffice.get("/payments/" + order).json().get("refundedAmount").asInt());
 
         // its own store's orders: pay, read, refund
-        String own = PaymentsApiTest.newOrderNo();
+        String own = OrderNumbers.next("api");
         Answer ownPaid = storeA.post("/payments?wait=10s", Commands.pay(own, SandboxBarcodes.PAID, 2100));
         assertEquals(200, ownPaid.status(), ownPaid.body());
         assertEquals(200, storeA.get("/payments/" + own).status());
@@ -143,14 +144,14 @@ class ApiKeysTest {
     void aKeyWithoutTheRefundPermissionIsForbiddenToRefundAndNothingIsPublished() {
         // closed with the class's topics
         Tail commands = TOPICS.kafka().tail(GatewayTestStack.COMMANDS);
-        String order = PaymentsApiTest.newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, till7.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100))
                 .status());
 
         Answer refused = till7.post("/payments/" + order + "/refunds?wait=5s", refund("r1" + order, 600));
         assertForbiddenSayingNothingOf(refused, order, GatewayTestStack.STORE_NO);
         // before anything else is looked at: an order that does not exist, an invalid body
-        assertForbiddenSayingNothingOf(till7.post("/payments/" + PaymentsApiTest.newOrderNo() + "/refunds",
+        assertForbiddenSayingNothingOf(till7.post("/payments/" + OrderNumbers.next("api") + "/refunds",
                 refund("r3" + order, 600)), order, GatewayTestStack.STORE_NO);
         assertForbiddenSayingNothingOf(till7.post("/payments/" + order + "/refunds", "{"), order,
                 GatewayTestStack.STORE_NO);
@@ -169,7 +170,7 @@ class ApiKeysTest {
 
     @Test
     void aRefundOfAnOrderTheLedgerDoesNotKnowIs404NamingTheOrder() {
-        String order = PaymentsApiTest.newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer answer = backOffice.post("/payments/" + order + "/refunds?wait=5s", refund("r" + order, 100));
 
         PaymentsApiTest.assertProblem(answer, 404, "partnerOrderNo");

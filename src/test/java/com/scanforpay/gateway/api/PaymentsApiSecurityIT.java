@@ -11,6 +11,7 @@ import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ class PaymentsApiSecurityIT {
     void withoutAnyKeyConfiguredEveryRequestIs401() {
         try (GatewayProcess gateway = GatewayProcess.start("api-closed", GatewayTestStack.environment())
                 .awaitReady()) {
-            String order = PaymentsApiTest.newOrderNo();
+            String order = OrderNumbers.next("api");
             ApiClient anonymous = new ApiClient(gateway.baseUrl(), null);
 
             assertProblem(anonymous.post("/payments?wait=5s", Commands.pay(order, SandboxBarcodes.PAID, 2100)), 401,
@@ -64,7 +65,7 @@ class PaymentsApiSecurityIT {
             assertEquals(1, lines(gateway, "API key till9: every store, no refunds"), gateway.log());
 
             // store B's order
-            String orderB = PaymentsApiTest.newOrderNo();
+            String orderB = OrderNumbers.next("api");
             Answer paidB = backOffice.post("/payments?wait=10s", ApiKeysTest.payOfStore(orderB,
                     ApiKeysTest.STORE_B, 2100));
             assertEquals(200, paidB.status(), paidB.body());
@@ -72,16 +73,16 @@ class PaymentsApiSecurityIT {
                     ApiKeysTest.STORE_B);
             ApiKeysTest.assertForbiddenSayingNothingOf(storeA.post("/payments/" + orderB + "/refunds?wait=5s",
                     ApiKeysTest.refund("r" + orderB, 100)), orderB, ApiKeysTest.STORE_B);
-            String newOrderB = PaymentsApiTest.newOrderNo();
+            String newOrderB = OrderNumbers.next("api");
             ApiKeysTest.assertForbiddenSayingNothingOf(storeA.post("/payments?wait=5s", ApiKeysTest.payOfStore(
                     newOrderB, ApiKeysTest.STORE_B, 2100)), newOrderB, ApiKeysTest.STORE_B);
             assertEquals(0, GatewayTestStack.sandbox().payCalls(newOrderB));
             // an order the ledger does not know (refundable here): its store cannot be checked
-            ApiKeysTest.assertForbiddenSayingNothingOf(storeA.post("/payments/" + PaymentsApiTest.newOrderNo()
+            ApiKeysTest.assertForbiddenSayingNothingOf(storeA.post("/payments/" + OrderNumbers.next("api")
                     + "/refunds?wait=5s", ApiKeysTest.refund("u" + orderB, 100)), orderB, ApiKeysTest.STORE_B);
 
             // a key of every store without the refund permission
-            String order = PaymentsApiTest.newOrderNo();
+            String order = OrderNumbers.next("api");
             assertEquals(200, till.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100))
                     .status());
             ApiKeysTest.assertForbiddenSayingNothingOf(till.post("/payments/" + order + "/refunds?wait=5s",
@@ -105,7 +106,7 @@ class PaymentsApiSecurityIT {
         env.put("SCANFORPAY_API_AUTH", "none");
         try (GatewayProcess gateway = GatewayProcess.start("api-open", env).awaitReady()) {
             ApiClient anonymous = new ApiClient(gateway.baseUrl(), null);
-            String order = PaymentsApiTest.newOrderNo();
+            String order = OrderNumbers.next("api");
 
             Answer paid = anonymous.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
             assertEquals(200, paid.status(), paid.body());

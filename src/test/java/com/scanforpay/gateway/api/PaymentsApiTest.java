@@ -12,6 +12,7 @@ import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.Notifications;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class PaymentsApiTest {
 
     @Test
     void paidBarcodeAnswers200WithTheResultInsideTheWait() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertEquals(200, answer.status(), answer.body());
@@ -68,7 +68,7 @@ class PaymentsApiTest {
 
     @Test
     void withoutWaitAnswers202AtOnceAndGetShowsTheFinalStateLater() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer answer = api.post("/payments", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertEquals(202, answer.status(), answer.body());
@@ -81,7 +81,7 @@ class PaymentsApiTest {
 
     @Test
     void waitingThenPaidIs202AfterAShortWaitAnd200AfterALongerOne() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer shortWait = api.post("/payments?wait=100ms",
                 Commands.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
         assertEquals(202, shortWait.status(), shortWait.body());
@@ -94,7 +94,7 @@ class PaymentsApiTest {
         assertEquals("SUCCESS", longWait.json().get("outcome").asText());
         assertEquals(order, longWait.json().get("partnerOrderNo").asText());
 
-        String other = newOrderNo();
+        String other = OrderNumbers.next("api");
         Answer fresh = api.post("/payments?wait=PT15S", Commands.pay(other, SandboxBarcodes.WAITING_THEN_PAID, 2100));
         assertEquals(200, fresh.status(), fresh.body());
         assertEquals("SUCCESS", fresh.json().get("outcome").asText());
@@ -104,7 +104,7 @@ class PaymentsApiTest {
 
     @Test
     void sameRequestTwiceChargesOnceAndAnswersTheExistingState() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer first = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
         Answer second = api.post("/payments", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
@@ -117,7 +117,7 @@ class PaymentsApiTest {
 
     @Test
     void sameOrderWithAnotherAmountOrBarcodeIs409() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
         Answer amount = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2500));
@@ -135,7 +135,7 @@ class PaymentsApiTest {
      */
     @Test
     void anotherCommandsRejectionDoesNotAnswerAWaitingPayment() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         // the customer is confirming (the sandbox keeps it waiting): the test decides when it is paid
         CompletableFuture<Answer> till = api.postAsync("/payments?wait=20s",
                 Commands.pay(order, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100));
@@ -163,7 +163,7 @@ class PaymentsApiTest {
     /** An invalid command for the same order just before the till's: its REJECTED is not the till's answer. */
     @Test
     void anInvalidCommandForTheSameOrderDoesNotAnswerTheTill() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, "{\"partnerOrderNo\":\"" + order
                 + "\",\"orderAmount\":2100}");
         Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
@@ -177,13 +177,13 @@ class PaymentsApiTest {
     @Test
     void losingTheRaceForAnOrderNumberIs409EvenWhenTheWinnersSuccessComesFirst() {
         // the other payment is paid at once: its SUCCESS is published before the till's command is refused
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, SandboxBarcodes.PAID, 2500));
         Answer answer = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100));
 
         assertProblem(answer, 409, "orderAmount");
 
-        String sameAmount = newOrderNo();
+        String sameAmount = OrderNumbers.next("api");
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, sameAmount, Commands.pay(sameAmount, SandboxBarcodes.PAID,
                 2100));
         Answer otherBarcode = api.post("/payments?wait=10s", Commands.pay(sameAmount,
@@ -199,7 +199,7 @@ class PaymentsApiTest {
     /** A refund refused for another command under the same refundNo is not the answer to the till's refund. */
     @Test
     void anotherRefundsRejectionDoesNotAnswerTheTillsRefund() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
         String refundNo = "r" + order;
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, "{\"type\":\"REFUND\",\"partnerOrderNo\":\"" + order
@@ -214,12 +214,12 @@ class PaymentsApiTest {
 
     @Test
     void unknownOrderIs404() {
-        assertProblem(api.get("/payments/" + newOrderNo()), 404, null);
+        assertProblem(api.get("/payments/" + OrderNumbers.next("api")), 404, null);
     }
 
     @Test
     void eachKindOfInvalidBodyIs400NamingTheField() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertProblem(api.post("/payments", "{not json"), 400, "$");
         assertProblem(api.post("/payments", "[1,2]"), 400, "$");
         assertProblem(api.post("/payments", ""), 400, "$");
@@ -241,7 +241,7 @@ class PaymentsApiTest {
 
     @Test
     void hostileBodiesAre4xxProblemsNeverA500() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         String refund = "/payments/" + order + "/refunds?wait=1s";
         for (String path : List.of("/payments?wait=1s", refund)) {
             assertProblem(api.post(path, "[".repeat(1500) + "]".repeat(1500)), 400, "$");
@@ -262,7 +262,7 @@ class PaymentsApiTest {
         List<String> orders = new ArrayList<>();
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            String order = newOrderNo();
+            String order = OrderNumbers.next("api");
             orders.add(order);
             answers.add(api.postAsync("/payments?wait=20s", Commands.pay(order, SandboxBarcodes.PAID, 100 + i)));
         }
@@ -277,7 +277,7 @@ class PaymentsApiTest {
 
     @Test
     void refundWithWaitIs200AndARefundBeyondThePaidAmountIs409() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
         String refundNo = "r" + order;
@@ -311,7 +311,7 @@ class PaymentsApiTest {
 
     @Test
     void aRefundOfAnUnpaidOrderIs409() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         Answer declined = api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.DECLINED, 2100));
         assertEquals(200, declined.status(), declined.body());
         assertEquals("FAILED", declined.json().get("outcome").asText(), "a provider's decline stays a 200 result");
@@ -325,7 +325,7 @@ class PaymentsApiTest {
     /** Path parameters that are no order or refund number: 400 naming them, never the database's 500 or 503. */
     @Test
     void hostilePathParametersAre400NamingTheField() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
         String refund = "{\"refundNo\":\"r" + order + "\",\"orderAmount\":100}";
         for (String hostile : List.of("%00", "a%00b", "a%20b", "%C3%A9t%C3%A9", "a%0Ab", "x".repeat(33),
@@ -343,7 +343,7 @@ class PaymentsApiTest {
 
     @Test
     void aRefundTakenWithoutWaitingIsFollowedAtItsLocation() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
         String refundNo = "r" + order;
 
@@ -360,13 +360,13 @@ class PaymentsApiTest {
         assertEquals(500, refund.get("orderAmount").asInt());
         assertEquals("SUCCESS", refund.get("result").get("outcome").asText());
 
-        assertProblem(api.get("/payments/" + newOrderNo() + "/refunds/" + refundNo), 404, null);
+        assertProblem(api.get("/payments/" + OrderNumbers.next("api") + "/refunds/" + refundNo), 404, null);
         assertProblem(api.get("/payments/" + order + "/refunds/none" + order), 404, null);
     }
 
     @Test
     void refreshAsksTheProvider() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("api");
         assertEquals(200, api.post("/payments?wait=10s", Commands.pay(order, SandboxBarcodes.PAID, 2100)).status());
 
         Answer refreshed = api.get("/payments/" + order + "?refresh=true");
@@ -425,10 +425,6 @@ class PaymentsApiTest {
 
     private static List<String> resultOutcomes(String order) {
         return TOPICS.results().fieldsWithKey(order, "outcome");
-    }
-
-    static String newOrderNo() {
-        return "api" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
     @SuppressWarnings("unused")

@@ -1,6 +1,5 @@
 package com.scanforpay.gateway.command;
 
-import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,7 @@ import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.micrometer.core.instrument.Counter;
@@ -33,7 +33,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
@@ -124,26 +123,26 @@ class CommandFailuresTest {
 
     @Test
     void aCommandThatFailsForAReasonOfItsOwnIsDeadLetteredAndThoseBehindItGoOn() {
-        String key = "k" + newOrderNo(""); // one partition for all
-        String neverAdmitted = newOrderNo(FAILS_ON_INSERT);
-        String failsWhenPaid = newOrderNo(FAILS_WHEN_PAID);
-        String refunded = newOrderNo("");
-        String refundNo = newOrderNo(REFUND_FAILS_WHEN_DONE);
-        String after = newOrderNo("");
+        String key = "k" + OrderNumbers.next(); // one partition for all
+        String neverAdmitted = OrderNumbers.next(FAILS_ON_INSERT);
+        String failsWhenPaid = OrderNumbers.next(FAILS_WHEN_PAID);
+        String refunded = OrderNumbers.next();
+        String refundNo = OrderNumbers.next(REFUND_FAILS_WHEN_DONE);
+        String after = OrderNumbers.next();
         double heldBefore = redelivered();
 
-        send(key, Commands.pay(refunded, SandboxBarcodes.PAID, 2100));
-        send(key, Commands.pay(neverAdmitted, SandboxBarcodes.PAID, 100));
-        send(key, Commands.pay(failsWhenPaid, SandboxBarcodes.PAID, 300));
-        send(key, refund(refunded, refundNo, 500));
-        send(key, Commands.pay(after, SandboxBarcodes.PAID, 100));
+        TOPICS.send(key, Commands.pay(refunded, SandboxBarcodes.PAID, 2100));
+        TOPICS.send(key, Commands.pay(neverAdmitted, SandboxBarcodes.PAID, 100));
+        TOPICS.send(key, Commands.pay(failsWhenPaid, SandboxBarcodes.PAID, 300));
+        TOPICS.send(key, Commands.refund(refunded, refundNo, 500));
+        TOPICS.send(key, Commands.pay(after, SandboxBarcodes.PAID, 100));
         TOPICS.awaitSettled();
 
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), outcomes(after), "the commands behind them went on");
         assertEquals(heldBefore, redelivered(), "nothing was held back: no outage");
 
         // failed at admission: nothing was written, nothing sent, so it is provably not paid
-        JsonNode rejected = single(neverAdmitted);
+        JsonNode rejected = TOPICS.awaitOnlyResult(neverAdmitted, WAIT);
         assertEquals("REJECTED", rejected.get("outcome").asText());
         assertTrue(rejected.get("msg").asText().contains("nothing was sent to ScanForPay"), rejected.toString());
         assertEquals(0, GatewayTestStack.sandbox().payCalls(neverAdmitted));
@@ -163,7 +162,7 @@ class CommandFailuresTest {
         assertEquals(RefundState.UNKNOWN, refunds.findRefund(refundNo).orElseThrow().state());
         assertEquals(1, GatewayTestStack.sandbox().calls(ScanForPaySandbox.REFUND_PATH).stream()
                 .filter(call -> refunded.equals(call.partnerOrderNo())).count());
-        Received refundLetter = deadLetter(letter -> letter.value().contains(refundNo));
+        Received refundLetter = TOPICS.deadLetters().awaitFirst(letter -> letter.value().contains(refundNo), WAIT);
         assertEquals("PROCESSING_FAILED", refundLetter.headers().get("scanforpay-error-code"));
         assertEquals(3, TOPICS.deadLetters().withKey(key).size(), "each failed command dead-lettered once");
 
@@ -174,14 +173,15 @@ class CommandFailuresTest {
 
     @Test
     void aCommandDeadLetteredBeforeAnOutageHeldItsPartitionBackIsNotRunAgainWhenItComesAgain() throws Exception {
-        String key = "k" + newOrderNo("");
-        String heldBack = newOrderNo("fo"); // its pay answer's move meets an outage, once
-        String failedOnce = newOrderNo("fx"); // its admission fails (in its batch, then alone): run again, it would be paid
+        String key = "k" + OrderNumbers.next();
+        String heldBack = OrderNumbers.next("fo"); // its pay answer's move meets an outage, once
+        // its admission fails (in its batch, then alone): run again, it would be paid
+        String failedOnce = OrderNumbers.next("fx");
         double heldBefore = redelivered();
         // one batch: the held-back payment first in the partition, the failed one behind it
         camel.getRouteController().stopRoute("payment-commands");
-        send(key, Commands.pay(heldBack, SandboxBarcodes.PAID, 100));
-        send(key, Commands.pay(failedOnce, SandboxBarcodes.PAID, 100));
+        TOPICS.send(key, Commands.pay(heldBack, SandboxBarcodes.PAID, 100));
+        TOPICS.send(key, Commands.pay(failedOnce, SandboxBarcodes.PAID, 100));
         camel.getRouteController().startRoute("payment-commands");
 
         await().atMost(WAIT).until(() -> redelivered() > heldBefore);
@@ -199,11 +199,11 @@ class CommandFailuresTest {
 
     @Test
     void aDatabaseOutageHoldsTheBatchBackWithAGrowingPauseShowsInReadinessAndLosesNothing() throws Exception {
-        String order = newOrderNo("");
+        String order = OrderNumbers.next();
         double heldBefore = redelivered();
 
         GatewayTestStack.withPostgresDown(() -> {
-            send(order, Commands.pay(order, SandboxBarcodes.PAID, 100));
+            TOPICS.send(order, Commands.pay(order, SandboxBarcodes.PAID, 100));
             await().atMost(WAIT).until(() -> redelivered() > heldBefore);
             String health = await().atMost(WAIT).until(this::readiness, body -> body.contains("batchesHeldBack"));
             assertTrue(health.contains("\"Payment commands\""), health);
@@ -233,25 +233,11 @@ class CommandFailuresTest {
     }
 
     private void assertProcessingFailed(String order, String cause) {
-        Received letter = deadLetter(candidate -> candidate.value().contains(order));
+        Received letter = TOPICS.deadLetters().awaitFirst(candidate -> candidate.value().contains(order), WAIT);
         assertEquals("PROCESSING_FAILED", letter.headers().get("scanforpay-error-code"));
         String message = letter.headers().get("scanforpay-error-message");
         assertTrue(message.contains("LedgerException") || message.contains("PSQLException"), message);
         assertTrue(message.contains(cause), message);
-    }
-
-    private static Received deadLetter(java.util.function.Predicate<Received> match) {
-        return await().atMost(WAIT).until(() -> TOPICS.deadLetters().all().stream().filter(match).findFirst()
-                .orElse(null), java.util.Objects::nonNull);
-    }
-
-    /** The one result of {@code order}: awaited, then counted once every command sent so far is done and read. */
-    private JsonNode single(String order) {
-        await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        TOPICS.awaitSettled();
-        List<JsonNode> results = TOPICS.results().jsonWithKey(order);
-        assertEquals(1, results.size(), results.toString());
-        return results.get(0);
     }
 
     private static List<String> outcomes(String order) {
@@ -274,25 +260,11 @@ class CommandFailuresTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private static String refund(String order, String refundNo, int amount) {
-        return """
-                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order,
-                refundNo, amount);
-    }
-
-    private static void send(String key, String value) {
-        TOPICS.kafka().send(COMMANDS, key, value);
-    }
-
     private static void execute(String sql) throws SQLException {
         var postgres = GatewayTestStack.postgres();
         try (Connection connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
                 postgres.password()); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    private static String newOrderNo(String prefix) {
-        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

@@ -8,6 +8,7 @@ import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.WithoutNotifyUrl;
 import io.micrometer.core.instrument.Counter;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,7 +43,7 @@ class HostileCommandsTest {
 
     @Test
     void everyHostileRecordIsDeadLetteredOnceAndTheValidPaymentBehindItIsPaid() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("h");
         List<Hostile> records = kinds(order);
         double heldBefore = redelivered("outage");
 
@@ -51,7 +51,7 @@ class HostileCommandsTest {
         for (Hostile record : records) {
             // one record key for all: the same partition, each valid payment right behind a hostile record
             TOPICS.kafka().send(COMMANDS, utf8(order), record.value());
-            String payment = newOrderNo();
+            String payment = OrderNumbers.next("h");
             payments.add(payment);
             TOPICS.kafka().send(COMMANDS, utf8(order), utf8(Commands.pay(payment, SandboxBarcodes.PAID, 100)));
         }
@@ -118,9 +118,5 @@ class HostileCommandsTest {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String newOrderNo() {
-        return "h" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

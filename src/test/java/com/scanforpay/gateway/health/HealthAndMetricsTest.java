@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.LedgerRows;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -21,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,7 +116,7 @@ class HealthAndMetricsTest {
     /** Read before, act, read after: each counter went up by what the test caused, not merely exists. */
     @Test
     void metricsCountPaymentsProviderCallsAndDeadLetters() {
-        String order = "hm" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        String order = OrderNumbers.next("hm");
         // the application is shared with earlier classes: nothing of theirs may still settle while this one counts
         TOPICS.awaitQuiet();
         await("no payment of earlier tests about to be resolved").atMost(Duration.ofSeconds(60))

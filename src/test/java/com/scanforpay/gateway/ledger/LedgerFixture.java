@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -70,7 +70,7 @@ final class LedgerFixture {
 
     /** 32 characters, unique per call. */
     static String orderNo() {
-        return "p" + UUID.randomUUID().toString().replace("-", "").substring(1);
+        return OrderNumbers.longest("p");
     }
 
     /** Runs {@code task} on {@code threads} threads released at once; the results in thread order. */

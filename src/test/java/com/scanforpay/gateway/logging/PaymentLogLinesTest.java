@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -67,12 +66,12 @@ class PaymentLogLinesTest {
 
     @Test
     void everyLineAboutAPaymentNamesItsOrderAndTheRequest() {
-        String order = "log" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        String order = OrderNumbers.next("log");
         // waiting, then paid: the pay call, PENDING, the resolver's query and SUCCESS, on different threads
-        send(order, SandboxBarcodes.WAITING_THEN_PAID, 2100);
+        TOPICS.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100);
         await().atMost(Duration.ofSeconds(20)).until(() -> outcomes(order).contains("SUCCESS"));
         // the same order number with another amount: refused, and logged as such
-        send(order, SandboxBarcodes.WAITING_THEN_PAID, 2500);
+        TOPICS.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2500);
         await().atMost(Duration.ofSeconds(20)).until(() -> outcomes(order).contains("REJECTED"));
 
         List<ExtLogRecord> aboutTheOrder = records.stream()
@@ -91,10 +90,6 @@ class PaymentLogLinesTest {
         assertTrue(aboutTheOrder.stream().anyMatch(record -> record.getFormattedMessage().contains("SUCCESS")
                 && queryRequest.equals(record.getMdc(PaymentLogContext.REQ_MSG_ID))),
                 "the SUCCESS line names the query that learnt it");
-    }
-
-    private static void send(String order, String barcode, int amount) {
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, barcode, amount));
     }
 
     private static List<String> outcomes(String order) {

@@ -10,13 +10,13 @@ import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.testing.GatewayProcess;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.Notifications;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +37,7 @@ class NotifyCallbackIT {
 
     @Test
     void twoInstancesReceivingTheSameNotificationsPublishOneResultPerOrderAndStatus() {
-        List<String> orders = IntStream.range(0, 20).mapToObj(i -> newOrderNo()).toList();
+        List<String> orders = IntStream.range(0, 20).mapToObj(i -> OrderNumbers.next("ni")).toList();
         List<byte[]> notifications = new ArrayList<>();
         for (String order : orders) {
             notifications.add(NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100));
@@ -76,7 +76,7 @@ class NotifyCallbackIT {
 
     @Test
     void aRestartBetweenTwoDeliveriesDoesNotPublishAgain() {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("ni");
         byte[] notification = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
         try (GatewayProcess before = GatewayProcess.start("notify-before-restart", GatewayTestStack.environment())) {
             before.awaitReady();
@@ -104,9 +104,5 @@ class NotifyCallbackIT {
         await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                 .until(() -> Notifications.post(instance.baseUrl() + NotifyCallbackRoute.PATH, notification)
                         .statusCode() == 200);
-    }
-
-    private static String newOrderNo() {
-        return "ni" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.Notifications;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +53,7 @@ class NotifyCallbackTest {
 
     @Test
     void validNotifyIsPublishedOnceAndAnsweredSuccess() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         TOPICS.awaitQuiet(); // only this test's notification can be counted ACCEPTED below
         double accepted = verdicts(NotifyVerdict.ACCEPTED);
         HttpResponse<String> answer = post(NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100));
@@ -74,7 +74,7 @@ class NotifyCallbackTest {
 
     @Test
     void repeatedNotifyIsAnsweredSuccessAndPublishesNothing() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         byte[] notification = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
         assertEquals(200, post(notification).statusCode());
 
@@ -86,7 +86,7 @@ class NotifyCallbackTest {
 
     @Test
     void fiftyIdenticalNotifiesAtOncePublishOneResult() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         byte[] notification = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
         TOPICS.awaitQuiet(); // only this test's notifications can be counted ACCEPTED below
         double accepted = verdicts(NotifyVerdict.ACCEPTED);
@@ -114,7 +114,7 @@ class NotifyCallbackTest {
 
     @Test
     void paidThenRefundedPublishesTwoResults() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100)).statusCode());
         assertEquals(200, post(NOTIFY.signed(order, OrderResult.STATUS_REFUNDED, 2100)).statusCode());
 
@@ -127,7 +127,7 @@ class NotifyCallbackTest {
 
     @Test
     void badNotificationsAreRefusedAndPublishNothing() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         byte[] valid = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
         String text = new String(valid, StandardCharsets.UTF_8);
 
@@ -169,7 +169,7 @@ class NotifyCallbackTest {
 
     @Test
     void sandboxPaymentNotifiedTwiceYieldsOneSuccess() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
                 {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
                 SandboxBarcodes.PAID));
@@ -185,7 +185,7 @@ class NotifyCallbackTest {
 
     @Test
     void waitingPaymentEndsInOneFinalResultWhicheverOfNotifyAndQueryComesFirst() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
                 {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
                 SandboxBarcodes.WAITING_THEN_PAID));
@@ -201,7 +201,7 @@ class NotifyCallbackTest {
 
     @Test
     void notifyWithAnotherAmountThanTheLedgerIsAnAlertNotAPayment() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("nt");
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, """
                 {"partnerOrderNo":"%s","barcode":"%s","orderAmount":2100}""".formatted(order,
                 SandboxBarcodes.WAITING_THEN_FAILED));
@@ -265,9 +265,5 @@ class NotifyCallbackTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static String newOrderNo() {
-        return "nt" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.Notifications;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,7 +40,7 @@ class NotifyKafkaOutageTest {
 
     @Test
     void kafkaDownAnswers503AndTheRetryIsPublishedOnce() {
-        String order = NotifyCallbackTest.newOrderNo();
+        String order = OrderNumbers.next("nt");
         byte[] notification = NOTIFY.signed(order, OrderResult.STATUS_PAID, 2100);
         double retryLater = verdicts(NotifyVerdict.RETRY_LATER);
 

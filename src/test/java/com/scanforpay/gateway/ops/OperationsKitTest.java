@@ -16,9 +16,9 @@ import com.scanforpay.gateway.providercall.ProviderReply;
 import com.scanforpay.gateway.command.RejectionCode;
 import com.scanforpay.gateway.payment.ResultSource;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.LedgerRows;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -40,7 +40,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -104,10 +103,10 @@ class OperationsKitTest {
     void everyMetricTheDashboardAndTheAlertRulesNameIsExported() throws IOException {
         // traffic that makes the tagged meters exist: a payment, one whose pay answer is unreadable (a provider
         // error; the sandbox's notification settles it), and a command that is not JSON (a dead letter)
-        String paid = order("okp");
-        String malformed = order("okm");
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, paid, Commands.pay(paid, SandboxBarcodes.PAID, 100));
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, malformed, Commands.pay(malformed, SandboxBarcodes.MALFORMED, 100));
+        String paid = OrderNumbers.next("okp");
+        String malformed = OrderNumbers.next("okm");
+        TOPICS.pay(paid, SandboxBarcodes.PAID, 100);
+        TOPICS.pay(malformed, SandboxBarcodes.MALFORMED, 100);
         TOPICS.kafka().send(GatewayTestStack.COMMANDS, paid, "not json");
         TOPICS.awaitQuiet();
 
@@ -160,9 +159,9 @@ class OperationsKitTest {
         await("no payment of earlier tests about to be resolved").atMost(Duration.ofSeconds(60))
                 .until(() -> LedgerRows.openPaymentsDueSoon(dataSource) == 0);
         long before = settledCount();
-        String order = order("okt");
+        String order = OrderNumbers.next("okt");
 
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, SandboxBarcodes.PAID, 100));
+        TOPICS.pay(order, SandboxBarcodes.PAID, 100);
         TOPICS.awaitSettled();
         await("the notification taken too").atMost(Duration.ofSeconds(30)).until(() -> GatewayTestStack.sandbox()
                 .notificationsDelivered().stream().anyMatch(n -> order.equals(n.partnerOrderNo())));
@@ -180,8 +179,8 @@ class OperationsKitTest {
     /** Once every command is consumed, each partition this instance owns reports lag 0. */
     @Test
     void theCommandsLagIsReportedPerOwnedPartitionAndFallsToZero() {
-        String order = order("okl");
-        TOPICS.kafka().send(GatewayTestStack.COMMANDS, order, Commands.pay(order, SandboxBarcodes.PAID, 100));
+        String order = OrderNumbers.next("okl");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 100);
         TOPICS.awaitSettled();
 
         await("the lag refreshed after the last command").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -436,10 +435,6 @@ class OperationsKitTest {
     private static Set<String> names(Enum<?>[] values, boolean lowerCase) {
         return Arrays.stream(values).map(Enum::name).map(name -> lowerCase ? name.toLowerCase(Locale.ROOT) : name)
                 .collect(Collectors.toUnmodifiableSet());
-    }
-
-    private static String order(String prefix) {
-        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
     private long settledCount() {

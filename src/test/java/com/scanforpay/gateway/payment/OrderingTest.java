@@ -1,7 +1,6 @@
 package com.scanforpay.gateway.payment;
 
 
-import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +20,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -56,8 +55,8 @@ class OrderingTest {
     @Test
     void aRefundInTheBatchOfItsPaymentWaitsForThePaymentsResultAndAllResultsOfAnOrderShareAPartition()
             throws Exception {
-        List<String> orders = IntStream.range(0, ORDERS).mapToObj(i -> newOrderNo("o")).toList();
-        List<String> markers = IntStream.range(0, ORDERS).mapToObj(i -> newOrderNo("m")).toList();
+        List<String> orders = IntStream.range(0, ORDERS).mapToObj(i -> OrderNumbers.next("o")).toList();
+        List<String> markers = IntStream.range(0, ORDERS).mapToObj(i -> OrderNumbers.next("m")).toList();
 
         // The route stopped while they are sent: the first poll after it starts fetches them all, one batch. Each
         // order's three commands share its key (its partition): PAY, then REFUND (half of them the whole amount),
@@ -66,9 +65,9 @@ class OrderingTest {
         try {
             for (int i = 0; i < ORDERS; i++) {
                 String order = orders.get(i);
-                send(order, Commands.pay(order, SandboxBarcodes.HELD, PAID_AMOUNT));
-                send(order, refund(order, refundNo(order), refundAmount(i)));
-                send(order, Commands.pay(markers.get(i), SandboxBarcodes.PAID, 100));
+                TOPICS.send(order, Commands.pay(order, SandboxBarcodes.HELD, PAID_AMOUNT));
+                TOPICS.send(order, Commands.refund(order, refundNo(order), refundAmount(i)));
+                TOPICS.send(order, Commands.pay(markers.get(i), SandboxBarcodes.PAID, 100));
             }
         } finally {
             camel.getRouteController().startRoute("payment-commands");
@@ -125,12 +124,6 @@ class OrderingTest {
         return "r" + order;
     }
 
-    private static String refund(String order, String refundNo, int amount) {
-        return """
-                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order,
-                refundNo, amount);
-    }
-
     private static List<SandboxCall> refundCalls(String order) {
         return sandbox().calls(ScanForPaySandbox.REFUND_PATH).stream()
                 .filter(call -> order.equals(call.partnerOrderNo())).toList();
@@ -138,13 +131,5 @@ class OrderingTest {
 
     private static ScanForPaySandbox sandbox() {
         return GatewayTestStack.sandbox();
-    }
-
-    private static void send(String key, String value) {
-        TOPICS.kafka().send(COMMANDS, key, value);
-    }
-
-    private static String newOrderNo(String prefix) {
-        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

@@ -11,11 +11,11 @@ import com.scanforpay.gateway.ledger.NewPayment;
 import com.scanforpay.gateway.ledger.PaymentLedger;
 import com.scanforpay.gateway.devstack.LocalPostgres;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.IntStream;
 import org.apache.camel.Exchange;
@@ -88,7 +88,7 @@ class PaymentAdmissionsTest {
 
     private Exchange exchange() {
         Exchange exchange = new DefaultExchange(camel);
-        String order = "adm" + UUID.randomUUID().toString().replace("-", "").substring(3);
+        String order = OrderNumbers.longest("adm");
         exchange.setProperty(PaymentAdmissions.PAYMENT, new NewPayment(order, "100010000000002", "10001", 2100,
                 "284447106610060508", Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofHours(24),
                 "{\"type\":\"PAY\"}"));

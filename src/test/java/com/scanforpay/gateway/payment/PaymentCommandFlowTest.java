@@ -15,7 +15,9 @@ import com.scanforpay.gateway.contract.MessageSchemas;
 import com.scanforpay.gateway.contract.MessageSchemas.Kind;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
@@ -28,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +74,7 @@ class PaymentCommandFlowTest {
 
     @Test
     void paidPaymentPublishesSuccessKeyedByOrder() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("t");
         pay(order, SandboxBarcodes.PAID_WITH_BUYER, 2100);
 
         JsonNode result = singleResult(order);
@@ -97,7 +98,7 @@ class PaymentCommandFlowTest {
 
     @Test
     void declinedPaymentPublishesFailedWithProviderCode() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("t");
         pay(order, SandboxBarcodes.DECLINED, 500);
 
         JsonNode result = singleResult(order);
@@ -108,7 +109,7 @@ class PaymentCommandFlowTest {
 
     @Test
     void waitingPaymentPublishesPending() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("t");
         pay(order, SandboxBarcodes.WAITING_THEN_PAID, 500);
 
         // PENDING from the pay answer, then the resolver's query settles it (in detail: PaymentResolutionTest)
@@ -130,10 +131,10 @@ class PaymentCommandFlowTest {
     void queryAfterPayInTheSameBatchSeesThePaymentBecauseOrdersAreSequential() throws Exception {
         // Sent back to back, PAY and QUERY of one order land in one batch; run concurrently, the query would
         // often overtake the payment and find nothing.
-        List<String> orders = IntStream.range(0, 40).mapToObj(i -> newOrderNo()).toList();
+        List<String> orders = IntStream.range(0, 40).mapToObj(i -> OrderNumbers.next("t")).toList();
         for (String order : orders) {
             pay(order, SandboxBarcodes.PAID, 300);
-            send(order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
+            TOPICS.send(order, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + order + "\"}");
         }
         TOPICS.awaitSettled();
         for (String order : orders) {
@@ -151,7 +152,7 @@ class PaymentCommandFlowTest {
     void hundredsOfPaymentsOfOneBatchAreInFlightAtOnce() throws Exception {
         // Held by the sandbox until released: a gateway paying them one at a time, or a few at a time, never has
         // them all outstanding at once, however long the test waits.
-        List<String> orders = IntStream.range(0, 300).mapToObj(i -> newOrderNo()).toList();
+        List<String> orders = IntStream.range(0, 300).mapToObj(i -> OrderNumbers.next("t")).toList();
         // the commands route stopped while they are sent: the first poll after it starts fetches them all
         camel.getRouteController().stopRoute("payment-commands");
         try {
@@ -183,38 +184,42 @@ class PaymentCommandFlowTest {
 
     @Test
     void invalidCommandsAreDeadLetteredWithReasonAndDoNotBlockLaterCommands() throws Exception {
-        String missingBarcode = newOrderNo();
-        String badAmount = newOrderNo();
-        String letters = newOrderNo();
-        String badType = newOrderNo();
-        String fractional = newOrderNo();
-        String tooLarge = newOrderNo();
-        String after = newOrderNo();
+        String missingBarcode = OrderNumbers.next("t");
+        String badAmount = OrderNumbers.next("t");
+        String letters = OrderNumbers.next("t");
+        String badType = OrderNumbers.next("t");
+        String fractional = OrderNumbers.next("t");
+        String tooLarge = OrderNumbers.next("t");
+        String after = OrderNumbers.next("t");
         byte[] notJson = {'{', 'x', (byte) 0xC3};
         byte[] key = "opaque-key".getBytes(StandardCharsets.UTF_8);
 
         TOPICS.kafka().send(COMMANDS, key, notJson);
-        send(null, "[1,2,3]");
-        send(missingBarcode, "{\"partnerOrderNo\":\"" + missingBarcode + "\",\"orderAmount\":100}");
-        send(badAmount, "{\"partnerOrderNo\":\"" + badAmount + "\",\"barcode\":\"1340\",\"orderAmount\":\"100\"}");
-        send(letters, "{\"partnerOrderNo\":\"" + letters + "\",\"barcode\":\"13ab\",\"orderAmount\":100}");
-        send(badType, "{\"type\":\"CAPTURE\",\"partnerOrderNo\":\"" + badType + "\"}");
-        send(fractional, "{\"partnerOrderNo\":\"" + fractional + "\",\"barcode\":\"1340\",\"orderAmount\":1.5}");
-        send(tooLarge, "{\"partnerOrderNo\":\"" + tooLarge + "\",\"barcode\":\"1340\",\"orderAmount\":2147483648}");
+        TOPICS.send(null, "[1,2,3]");
+        TOPICS.send(missingBarcode, "{\"partnerOrderNo\":\"" + missingBarcode + "\",\"orderAmount\":100}");
+        TOPICS.send(badAmount,
+                "{\"partnerOrderNo\":\"" + badAmount + "\",\"barcode\":\"1340\",\"orderAmount\":\"100\"}");
+        TOPICS.send(letters, "{\"partnerOrderNo\":\"" + letters + "\",\"barcode\":\"13ab\",\"orderAmount\":100}");
+        TOPICS.send(badType, "{\"type\":\"CAPTURE\",\"partnerOrderNo\":\"" + badType + "\"}");
+        TOPICS.send(fractional,
+                "{\"partnerOrderNo\":\"" + fractional + "\",\"barcode\":\"1340\",\"orderAmount\":1.5}");
+        TOPICS.send(tooLarge,
+                "{\"partnerOrderNo\":\"" + tooLarge + "\",\"barcode\":\"1340\",\"orderAmount\":2147483648}");
         pay(after, SandboxBarcodes.PAID, 100);
 
         assertEquals("SUCCESS", singleResult(after).get("outcome").asText(), "later commands still flow");
         MessageSchemas.assertValid(Kind.RESULT, singleResult(after).toString());
 
-        Received notJsonLetter = deadLetter(r -> java.util.Arrays.equals(notJson, r.valueBytes()));
+        Received notJsonLetter = TOPICS.deadLetters()
+                .awaitFirst(r -> java.util.Arrays.equals(notJson, r.valueBytes()), RESULT_WAIT);
         assertArrayEquals(key, notJsonLetter.keyBytes(), "original key bytes");
         assertEquals("INVALID_JSON", notJsonLetter.headers().get("scanforpay-error-code"));
         assertEquals(COMMANDS, notJsonLetter.headers().get("scanforpay-source-topic"));
         assertNotNull(notJsonLetter.headers().get("scanforpay-source-partition"));
         assertNotNull(notJsonLetter.headers().get("scanforpay-source-offset"));
         MessageSchemas.assertValidHeaders(notJsonLetter.headers()); // exactly the documented headers
-        assertEquals("INVALID_JSON", deadLetter(r -> "[1,2,3]".equals(r.value())).headers()
-                .get("scanforpay-error-code"));
+        assertEquals("INVALID_JSON", TOPICS.deadLetters().awaitFirst(r -> "[1,2,3]".equals(r.value()), RESULT_WAIT)
+                .headers().get("scanforpay-error-code"));
 
         assertRejected(missingBarcode, "MISSING_FIELD", "barcode");
         assertRejected(badAmount, "INVALID_FIELD", "orderAmount");
@@ -228,7 +233,8 @@ class PaymentCommandFlowTest {
     }
 
     private void assertRejected(String order, String code, String field) throws Exception {
-        Received letter = deadLetter(r -> r.value() != null && r.value().contains(order));
+        Received letter = TOPICS.deadLetters()
+                .awaitFirst(r -> r.value() != null && r.value().contains(order), RESULT_WAIT);
         assertEquals(code, letter.headers().get("scanforpay-error-code"), order);
         MessageSchemas.assertValidHeaders(letter.headers());
         assertTrue(letter.headers().get("scanforpay-error-message").startsWith(field + ":"),
@@ -244,11 +250,6 @@ class PaymentCommandFlowTest {
         assertTrue(result.get("errors").get(0).get("message").asText().length() > 0);
     }
 
-    private Received deadLetter(java.util.function.Predicate<Received> match) {
-        return await().atMost(RESULT_WAIT).until(
-                () -> TOPICS.deadLetters().all().stream().filter(match).findFirst().orElse(null), java.util.Objects::nonNull);
-    }
-
     /** The one result of {@code order}, counted once every command sent so far is done and read. */
     private JsonNode singleResult(String order) {
         JsonNode result = TOPICS.onlyResult(order);
@@ -257,15 +258,6 @@ class PaymentCommandFlowTest {
     }
 
     private static void pay(String order, String barcode, int amount) {
-        send(order, "{\"type\":\"PAY\",\"partnerOrderNo\":\"" + order + "\",\"barcode\":\"" + barcode
-                + "\",\"orderAmount\":" + amount + ",\"orderTitle\":\"Consume\",\"operatorId\":\"211918\"}");
-    }
-
-    private static void send(String key, String value) {
-        TOPICS.kafka().send(COMMANDS, key, value);
-    }
-
-    static String newOrderNo() {
-        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        TOPICS.send(order, Commands.pay(order, barcode, amount, "Consume", "211918"));
     }
 }

@@ -19,7 +19,9 @@ import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
+import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.KafkaTopics.Received;
@@ -36,7 +38,6 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,8 +82,8 @@ class SeveralPartnersTest {
 
     @Test
     void payForAStoreOfPartnerBIsSignedWithBsKeyAndGoesToBsProvider() throws Exception {
-        String order = newOrderNo();
-        pay(order, STORE_B, SandboxBarcodes.PAID);
+        String order = OrderNumbers.next("mp");
+        TOPICS.send(order, Commands.payAtStore(STORE_B, order, SandboxBarcodes.PAID, 2100));
 
         JsonNode result = single(order);
         assertEquals("SUCCESS", result.get("outcome").asText());
@@ -96,10 +97,10 @@ class SeveralPartnersTest {
 
     @Test
     void payForTheDefaultPartnersStoresGoesToItsProvider() throws Exception {
-        String unnamed = newOrderNo();
-        String mapped = newOrderNo();
-        pay(unnamed, null, SandboxBarcodes.PAID);
-        pay(mapped, STORE_A2, SandboxBarcodes.PAID);
+        String unnamed = OrderNumbers.next("mp");
+        String mapped = OrderNumbers.next("mp");
+        TOPICS.send(unnamed, Commands.payAtStore(null, unnamed, SandboxBarcodes.PAID, 2100));
+        TOPICS.send(mapped, Commands.payAtStore(STORE_A2, mapped, SandboxBarcodes.PAID, 2100));
 
         for (String order : List.of(unnamed, mapped)) {
             assertEquals("SUCCESS", single(order).get("outcome").asText());
@@ -114,10 +115,10 @@ class SeveralPartnersTest {
 
     @Test
     void payForAStoreNoPartnerServesIsRejectedAndDeadLetteredWithoutACall() throws Exception {
-        String order = newOrderNo();
-        String after = newOrderNo();
-        pay(order, "999990000000001", SandboxBarcodes.PAID);
-        pay(after, STORE_B, SandboxBarcodes.PAID);
+        String order = OrderNumbers.next("mp");
+        String after = OrderNumbers.next("mp");
+        TOPICS.send(order, Commands.payAtStore("999990000000001", order, SandboxBarcodes.PAID, 2100));
+        TOPICS.send(after, Commands.payAtStore(STORE_B, after, SandboxBarcodes.PAID, 2100));
 
         String expected = "storeNo 999990000000001 is not configured: map it to a partner with "
                 + "scanforpay.stores.\"999990000000001\".partner";
@@ -141,8 +142,8 @@ class SeveralPartnersTest {
 
     @Test
     void waitingPaymentOfPartnerBIsQueriedAtBsProvider() throws Exception {
-        String order = newOrderNo();
-        pay(order, STORE_B, SandboxBarcodes.WAITING_THEN_PAID);
+        String order = OrderNumbers.next("mp");
+        TOPICS.send(order, Commands.payAtStore(STORE_B, order, SandboxBarcodes.WAITING_THEN_PAID, 2100));
 
         await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
         TOPICS.awaitSettled();
@@ -156,8 +157,8 @@ class SeveralPartnersTest {
 
     @Test
     void queryAndRefundOfAnOrderOfPartnerBGoToBsProvider() throws Exception {
-        String order = newOrderNo();
-        pay(order, STORE_B, SandboxBarcodes.PAID);
+        String order = OrderNumbers.next("mp");
+        TOPICS.send(order, Commands.payAtStore(STORE_B, order, SandboxBarcodes.PAID, 2100));
         assertEquals("SUCCESS", single(order).get("outcome").asText());
 
         // the query names no store: the ledger's (B's) is used; the refund never names one
@@ -185,7 +186,7 @@ class SeveralPartnersTest {
 
     @Test
     void notifyIsVerifiedWithTheKeyOfThePartnerItNames() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("mp");
         double badSignatures = notifies("bad_signature");
         double unknownPartners = notifies("unknown_partner");
 
@@ -195,7 +196,7 @@ class SeveralPartnersTest {
         await().atMost(WAIT).until(() -> outcomes(order).contains("SUCCESS"));
 
         // the same notification, claiming partner B but signed with the default partner's key
-        String other = newOrderNo();
+        String other = OrderNumbers.next("mp");
         HttpResponse<String> forged = post(new Notifications(PARTNER_NO_B, GatewayTestStack.SIGN_KEY)
                 .signed(other, OrderResult.STATUS_PAID, 2100));
         assertEquals(400, forged.statusCode());
@@ -219,9 +220,9 @@ class SeveralPartnersTest {
 
     @Test
     void onePartnersNotifyCannotSettleAnotherPartnersPayment() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("mp");
         double mismatches = notifies("partner_mismatch");
-        pay(order, null, SandboxBarcodes.WAITING_THEN_FAILED);
+        TOPICS.send(order, Commands.payAtStore(null, order, SandboxBarcodes.WAITING_THEN_FAILED, 2100));
         await().atMost(WAIT).until(() -> ledger.find(order).isPresent());
 
         // correctly signed by partner B, about an order of the default partner's store
@@ -240,11 +241,10 @@ class SeveralPartnersTest {
     void aPaymentWhoseStoreIsNoLongerMappedIsAskedOfNoPartnerAndEndsUnknownSayingWhy() throws Exception {
         // as if paid by an instance configured with another store mapping, which then stopped before the answer,
         // and recorded before payments kept their partner (V4): only the store says whom to ask
-        String order = newOrderNo();
+        String order = OrderNumbers.next("mp");
         String store = "999990000000002";
         ledger.admitPayment(order, store, null, 2100, SandboxBarcodes.PAID, Duration.ofMillis(100), Duration.ofSeconds(2),
-                Duration.ofSeconds(3), "{\"type\":\"PAY\",\"storeNo\":\"" + store + "\",\"partnerOrderNo\":\"" + order
-                        + "\",\"barcode\":\"" + SandboxBarcodes.PAID + "\",\"orderAmount\":2100}");
+                Duration.ofSeconds(3), Commands.payAtStore(store, order, SandboxBarcodes.PAID, 2100));
 
         JsonNode result = single(order);
         assertEquals("UNKNOWN", result.get("outcome").asText());
@@ -259,9 +259,10 @@ class SeveralPartnersTest {
     void aPaymentSentThroughPartnerBIsAskedOfAndRefundedThroughBAfterItsStoreMovedToAnotherPartner() throws Exception {
         // sent through B by an instance whose mapping had this store at B, which stopped before the answer; the
         // store now belongs to the default partner, whose provider has never heard of the order
-        String order = newOrderNo();
+        String order = OrderNumbers.next("mp");
         ledger.admitPayment(order, STORE_A2, PARTNER_NO_B, 2100, SandboxBarcodes.PAID, Duration.ofMillis(100),
-                Duration.ofSeconds(5), Duration.ofSeconds(6), payCommand(order, STORE_A2));
+                Duration.ofSeconds(5), Duration.ofSeconds(6),
+                Commands.payAtStore(STORE_A2, order, SandboxBarcodes.PAID, 2100));
 
         assertEquals("SUCCESS", single(order).get("outcome").asText());
         assertEquals(List.of(ScanForPaySandbox.QUERY_PATH, ScanForPaySandbox.PAY_PATH),
@@ -279,9 +280,10 @@ class SeveralPartnersTest {
 
     @Test
     void aPaymentWhosePartnerIsNoLongerConfiguredIsAskedOfNoOneAndEndsUnknownSayingWhy() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("mp");
         ledger.admitPayment(order, STORE_A2, "30003", 2100, SandboxBarcodes.PAID, Duration.ofMillis(100),
-                Duration.ofSeconds(2), Duration.ofSeconds(3), payCommand(order, STORE_A2));
+                Duration.ofSeconds(2), Duration.ofSeconds(3),
+                Commands.payAtStore(STORE_A2, order, SandboxBarcodes.PAID, 2100));
 
         JsonNode result = single(order);
         assertEquals("UNKNOWN", result.get("outcome").asText());
@@ -291,19 +293,13 @@ class SeveralPartnersTest {
         assertEquals(List.of(), callsOf(sandboxB(), order));
     }
 
-    private static String payCommand(String order, String store) {
-        return "{\"type\":\"PAY\",\"storeNo\":\"" + store + "\",\"partnerOrderNo\":\"" + order + "\",\"barcode\":\""
-                + SandboxBarcodes.PAID + "\",\"orderAmount\":2100}";
-    }
-
     private static List<SandboxCall> callsOf(ScanForPaySandbox sandbox, String order) {
         return sandbox.calls().stream().filter(call -> order.equals(call.partnerOrderNo())).toList();
     }
 
     /** The one result of {@code order}: awaited, then counted once every command sent so far is done and read. */
     private static JsonNode single(String order) throws Exception {
-        await().atMost(WAIT).until(() -> !TOPICS.results().withKey(order).isEmpty());
-        JsonNode result = TOPICS.onlyResult(order);
+        JsonNode result = TOPICS.awaitOnlyResult(order, WAIT);
         assertEquals(order, result.get("partnerOrderNo").asText());
         return result;
     }
@@ -317,17 +313,7 @@ class SeveralPartnersTest {
         return TOPICS.results().fieldsWithKey(order, "outcome");
     }
 
-    private static void pay(String order, String storeNo, String barcode) {
-        TOPICS.kafka().send(COMMANDS, order, "{\"partnerOrderNo\":\"" + order + "\""
-                + (storeNo == null ? "" : ",\"storeNo\":\"" + storeNo + "\"") + ",\"barcode\":\"" + barcode
-                + "\",\"orderAmount\":2100}");
-    }
-
     private HttpResponse<String> post(byte[] body) {
         return Notifications.post(notifyUrl.toString(), body);
-    }
-
-    private static String newOrderNo() {
-        return "mp" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

@@ -14,6 +14,7 @@ import com.scanforpay.gateway.sandbox.SandboxCall;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
 import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
@@ -84,7 +84,7 @@ class ProviderLimitsTest {
 
     @Test
     void commandsOfOneOrderQueuedBehindAProviderAnsweringAtTheTimeoutNeverGetTheInstanceEvicted() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("pl");
         payAtTheProvider(order, SandboxBarcodes.WAITING_SLOW_QUERIES);
         TOPICS.kafka().awaitConsumed(GROUP, COMMANDS);
         Set<String> membersBefore = members();
@@ -106,8 +106,8 @@ class ProviderLimitsTest {
 
     @Test
     void aPayThatGetsNoConnectionInTimeIsNeverSentQueriedAndSentOnce() throws Exception {
-        String holding = newOrderNo();
-        String waiting = newOrderNo();
+        String holding = OrderNumbers.next("pl");
+        String waiting = OrderNumbers.next("pl");
         double noConnection = providerErrors("no_connection");
         // one batch: the first takes the one connection (its answer comes only after the response timeout), the
         // second waits for it
@@ -161,9 +161,5 @@ class ProviderLimitsTest {
     private double providerErrors(String kind) {
         return meters.find("scanforpay.provider.errors").tag("kind", kind).counters().stream()
                 .mapToDouble(Counter::count).sum();
-    }
-
-    private static String newOrderNo() {
-        return "pl" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 }

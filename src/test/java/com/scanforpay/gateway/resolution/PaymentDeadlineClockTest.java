@@ -1,14 +1,13 @@
 package com.scanforpay.gateway.resolution;
 
-import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,9 +68,9 @@ class PaymentDeadlineClockTest {
      */
     @Test
     void theDeadlineIsTheDatabasesNotThisInstancesClockAhead() {
-        String order = PaymentResolutionTest.newOrderNo();
+        String order = OrderNumbers.next("rs");
         long sent = System.nanoTime();
-        TOPICS.kafka().send(COMMANDS, order, Commands.pay(order, SandboxBarcodes.HTTP_500, 2100));
+        TOPICS.pay(order, SandboxBarcodes.HTTP_500, 2100);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !outcomes(order).isEmpty());
         Duration took = Duration.ofNanos(System.nanoTime() - sent);

@@ -1,6 +1,5 @@
 package com.scanforpay.gateway.resolution;
 
-import static com.scanforpay.gateway.testing.GatewayTestStack.COMMANDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +8,9 @@ import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
 import com.scanforpay.gateway.testing.Notifications;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -98,8 +97,8 @@ class PaymentResolutionConcurrencyTest {
         assertTrue(resolver.beingResolved() >= slow.size(), "being resolved: " + resolver.beingResolved());
         assertTrue(camel.getInflightRepository().size("resolve-payment") >= slow.size(), "not in flight");
 
-        String confirmed = PaymentResolutionTest.newOrderNo();
-        pay(confirmed, SandboxBarcodes.WAITING_THEN_PAID);
+        String confirmed = OrderNumbers.next("rs");
+        TOPICS.pay(confirmed, SandboxBarcodes.WAITING_THEN_PAID, AMOUNT);
         await().atMost(WAIT).until(() -> outcomes(confirmed).contains("SUCCESS/QUERY"));
 
         assertEquals(slow.size(), heldSlow(), "settled while every slow query was still held: "
@@ -136,9 +135,9 @@ class PaymentResolutionConcurrencyTest {
 
     private void paySlow(int count) {
         for (int i = 0; i < count; i++) {
-            String order = PaymentResolutionTest.newOrderNo();
+            String order = OrderNumbers.next("rs");
             slow.add(order);
-            pay(order, SandboxBarcodes.WAITING_HELD_QUERIES);
+            TOPICS.pay(order, SandboxBarcodes.WAITING_HELD_QUERIES, AMOUNT);
         }
     }
 
@@ -170,9 +169,5 @@ class PaymentResolutionConcurrencyTest {
 
     private static List<String> outcomes(String order) {
         return TOPICS.results().fieldsWithKey(order, "outcome", "source");
-    }
-
-    private static void pay(String order, String barcode) {
-        TOPICS.kafka().send(COMMANDS, order, Commands.pay(order, barcode, AMOUNT));
     }
 }

@@ -23,8 +23,8 @@ import com.scanforpay.gateway.notify.NotifyCallbackRoute;
 import com.scanforpay.gateway.provider.OrderResult;
 import com.scanforpay.gateway.sandbox.SandboxBarcodes;
 import com.scanforpay.gateway.sandbox.ScanForPaySandbox;
-import com.scanforpay.gateway.testing.Commands;
 import com.scanforpay.gateway.testing.GatewayTestStack;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.scanforpay.gateway.testing.StackTopics;
 import com.scanforpay.gateway.testing.KafkaTopics;
 import com.scanforpay.gateway.testing.Notifications;
@@ -40,7 +40,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -78,8 +77,8 @@ class PaymentResolutionTest {
 
     @Test
     void waitingThenPaidIsPendingThenSuccessFromTheQueryAndALateNotifyChangesNothing() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.WAITING_THEN_PAID, 2100);
 
         assertEquals(List.of("PENDING/PAY_RESPONSE", "SUCCESS/QUERY"), awaitOutcomes(order, 2));
         assertEquals(PaymentState.SUCCESS, ledger.find(order).orElseThrow().state());
@@ -101,8 +100,8 @@ class PaymentResolutionTest {
 
     @Test
     void waitingThenFailedIsPendingThenFailed() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.WAITING_THEN_FAILED, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.WAITING_THEN_FAILED, 2100);
 
         assertEquals(List.of("PENDING/PAY_RESPONSE", "FAILED/QUERY"), awaitOutcomes(order, 2));
         awaitPublishedAndSettled(order);
@@ -115,12 +114,12 @@ class PaymentResolutionTest {
 
     @Test
     void inconclusiveAnswersAreSettledByQueryingNeverByPayingAgain() throws Exception {
-        String timeout = newOrderNo();
-        String malformed = newOrderNo();
-        String badSignature = newOrderNo();
-        pay(timeout, SandboxBarcodes.SLOW, 2100);
-        pay(malformed, SandboxBarcodes.MALFORMED, 2100);
-        pay(badSignature, SandboxBarcodes.BAD_SIGNATURE, 2100);
+        String timeout = OrderNumbers.next("rs");
+        String malformed = OrderNumbers.next("rs");
+        String badSignature = OrderNumbers.next("rs");
+        TOPICS.pay(timeout, SandboxBarcodes.SLOW, 2100);
+        TOPICS.pay(malformed, SandboxBarcodes.MALFORMED, 2100);
+        TOPICS.pay(badSignature, SandboxBarcodes.BAD_SIGNATURE, 2100);
 
         for (String order : List.of(timeout, malformed, badSignature)) {
             assertEquals(List.of("SUCCESS/QUERY"), awaitOutcomes(order, 1), order);
@@ -134,8 +133,8 @@ class PaymentResolutionTest {
 
     @Test
     void orderUnknownToTheProviderIsPaidOnceMoreThenUnknownAtTheDeadline() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.HTTP_500, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.HTTP_500, 2100);
 
         awaitResults(order, 1);
         TOPICS.awaitSettled();
@@ -152,11 +151,11 @@ class PaymentResolutionTest {
 
     @Test
     void repeatedPayCommandsNeverPayTwice() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
-        pay(order, SandboxBarcodes.PAID, 2100); // same batch, most likely
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100); // same batch, most likely
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), awaitOutcomes(order, 1));
-        pay(order, SandboxBarcodes.PAID, 2100); // after the final result
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100); // after the final result
 
         JsonNode paid = TOPICS.onlyResult(order); // the stored result is not published again
         assertOrderResult(paid, order, OrderResult.STATUS_PAID);
@@ -166,10 +165,10 @@ class PaymentResolutionTest {
 
     @Test
     void anOrderNumberReusedForAnotherAmountIsRejectedNotPaid() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         assertEquals(List.of("SUCCESS/PAY_RESPONSE"), awaitOutcomes(order, 1));
-        pay(order, SandboxBarcodes.PAID, 2500);
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2500);
 
         awaitResults(order, 2);
         TOPICS.awaitSettled();
@@ -184,23 +183,23 @@ class PaymentResolutionTest {
 
     @Test
     void refundsAreCheckedAgainstThePaidAmountAndNeverRepeated() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
 
         String first = "rf" + order.substring(2);
-        refund(order, first, 1000);
+        TOPICS.refund(order, first, 1000);
         JsonNode refunded = awaitResults(order, 2).get(1);
         assertEquals("REFUND", refunded.get("type").asText());
         assertEquals("SUCCESS", refunded.get("outcome").asText());
         assertEquals(first, refunded.get("refundNo").asText());
 
-        refund(order, "rx" + order.substring(2), 1200);
+        TOPICS.refund(order, "rx" + order.substring(2), 1200);
         JsonNode tooMuch = awaitResults(order, 3).get(2);
         assertEquals("REJECTED", tooMuch.get("outcome").asText());
         assertTrue(tooMuch.get("msg").asText().contains("exceed"), tooMuch.toString());
 
-        refund(order, first, 1000);
+        TOPICS.refund(order, first, 1000);
         awaitResults(order, 4);
         TOPICS.awaitSettled();
         List<JsonNode> results = TOPICS.results().jsonWithKey(order);
@@ -212,13 +211,13 @@ class PaymentResolutionTest {
 
     @Test
     void aRefundCutOffMidCallIsUnknownWhenRedeliveredAndNeverSentAgain() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
         // as if the gateway died during the refund call: recorded REFUNDING, no answer; Kafka delivers it again
         String refundNo = "rc" + order.substring(2);
         refunds.admitRefund(refundNo, order, 500);
-        refund(order, refundNo, 500);
+        TOPICS.refund(order, refundNo, 500);
 
         awaitResults(order, 2);
         TOPICS.awaitSettled(); // the redelivered command handled to its end: a refund call would have been made
@@ -234,14 +233,14 @@ class PaymentResolutionTest {
 
     @Test
     void aRefundOfAnUnpaidOrderIsRejected() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.DECLINED, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.DECLINED, 2100);
         assertEquals(List.of("FAILED/PAY_RESPONSE"), awaitOutcomes(order, 1));
         JsonNode declined = TOPICS.results().jsonWithKey(order).get(0);
         assertEquals(51, declined.get("code").asInt(), "the provider's code");
         assertEquals("insufficient balance", declined.get("msg").asText());
 
-        refund(order, "rf" + order.substring(2), 100);
+        TOPICS.refund(order, "rf" + order.substring(2), 100);
         awaitResults(order, 2);
         TOPICS.awaitSettled();
         List<JsonNode> results = TOPICS.results().jsonWithKey(order);
@@ -255,11 +254,11 @@ class PaymentResolutionTest {
 
     @Test
     void refundsReachingThePaidAmountPublishTheRefundedPaymentOnceAndEndItsSchedule() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
-        refund(order, "ra" + order.substring(2), 1000);
-        refund(order, "rb" + order.substring(2), 1100);
+        TOPICS.refund(order, "ra" + order.substring(2), 1000);
+        TOPICS.refund(order, "rb" + order.substring(2), 1100);
 
         await().atMost(WAIT).until(() -> ledger.find(order).orElseThrow().state() == PaymentState.REFUNDED
                 && ledger.find(order).orElseThrow().nextCheckAt() == null);
@@ -278,15 +277,15 @@ class PaymentResolutionTest {
 
     @Test
     void aRefundAnsweredProcessingIsPendingUntilItsDeadlineThenUnknownAndStillCounted() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
         String processing = SandboxBarcodes.PROCESSING_REFUND_PREFIX + order.substring(2, 20);
         // no one else's refund is open, so the alert counter can only move for this one
         await().atMost(WAIT).until(() -> openRefunds() == 0);
         double unknownBefore = refundsUnknown();
 
-        refund(order, processing, 2000);
+        TOPICS.refund(order, processing, 2000);
 
         assertEquals(List.of("SUCCESS/PAY_RESPONSE", "PENDING/REFUND_RESPONSE", "UNKNOWN/REFUND_RESPONSE"),
                 awaitOutcomes(order, 3), "UNKNOWN once its deadline (" + GatewayTestStack.REFUND_DEADLINE + ") passed");
@@ -300,7 +299,7 @@ class PaymentResolutionTest {
         assertEquals(RefundState.UNKNOWN, refunds.findRefund(processing).orElseThrow().state());
         await().atMost(WAIT).until(() -> refundsUnknown() - unknownBefore >= 1);
         assertEquals(1.0, refundsUnknown() - unknownBefore, "the operator alert counted once");
-        refund(order, "rz" + order.substring(2), 200);
+        TOPICS.refund(order, "rz" + order.substring(2), 200);
         JsonNode refused = awaitResults(order, 4).get(3);
         assertEquals("REJECTED", refused.get("outcome").asText(), "its amount may have gone back: still counted");
         assertEquals("orderAmount", refused.get("errors").get(0).get("field").asText());
@@ -309,12 +308,12 @@ class PaymentResolutionTest {
 
     @Test
     void aRefundTheProviderFailedIsFailedAndItsAmountCanBeRefundedAgain() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
         String failedNo = SandboxBarcodes.FAILED_REFUND_PREFIX + order.substring(2, 20);
 
-        refund(order, failedNo, 2100);
+        TOPICS.refund(order, failedNo, 2100);
 
         JsonNode failed = awaitResults(order, 2).get(1);
         assertRefundResult(failed, failedNo, 2100);
@@ -327,7 +326,7 @@ class PaymentResolutionTest {
 
         // a failed refund takes nothing: the whole amount may be refunded again
         String retry = "ry" + order.substring(2);
-        refund(order, retry, 2100);
+        TOPICS.refund(order, retry, 2100);
 
         awaitResults(order, 4);
         TOPICS.awaitSettled();
@@ -341,22 +340,22 @@ class PaymentResolutionTest {
 
     @Test
     void aRefundTheProviderRefusesIsFailedWithTheProvidersCodeAndMessage() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
         // refunded in ScanForPay's portal: the provider knows, the ledger does not
         String portalNo = "pt" + order.substring(2);
         GatewayTestStack.sandbox().refundThroughPortal(order, portalNo, 1500);
 
         String tooMuch = "rm" + order.substring(2);
-        refund(order, tooMuch, 1000);
+        TOPICS.refund(order, tooMuch, 1000);
         JsonNode exceeds = awaitResults(order, 2).get(1);
         assertRefundResult(exceeds, tooMuch, null);
         assertEquals("FAILED", exceeds.get("outcome").asText());
         assertEquals(ScanForPaySandbox.CODE_REFUND_EXCEEDS, exceeds.get("code").asInt());
         assertEquals("refund amount exceeds paid amount", exceeds.get("msg").asText());
 
-        refund(order, portalNo, 100);
+        TOPICS.refund(order, portalNo, 100);
         JsonNode duplicate = awaitResults(order, 3).get(2);
         assertRefundResult(duplicate, portalNo, null);
         assertEquals("FAILED", duplicate.get("outcome").asText());
@@ -365,7 +364,7 @@ class PaymentResolutionTest {
 
         // the refused ones take nothing in the ledger: what the provider has left is admitted and refunded
         String rest = "rr" + order.substring(2);
-        refund(order, rest, 600);
+        TOPICS.refund(order, rest, 600);
         awaitResults(order, 4);
         TOPICS.awaitSettled();
         assertEquals(List.of("PAY/SUCCESS", "REFUND/FAILED", "REFUND/FAILED", "REFUND/SUCCESS"),
@@ -379,9 +378,9 @@ class PaymentResolutionTest {
 
     @Test
     void aRefundOfAnOrderTheLedgerDoesNotKnowIsRejectedAndNotSent() throws Exception {
-        String order = newOrderNo();
+        String order = OrderNumbers.next("rs");
 
-        refund(order, "ru" + order.substring(2), 100);
+        TOPICS.refund(order, "ru" + order.substring(2), 100);
 
         JsonNode rejected = TOPICS.onlyResult(order);
         assertEquals("REFUND", rejected.get("type").asText());
@@ -393,8 +392,8 @@ class PaymentResolutionTest {
 
     @Test
     void aResultIsNeverPublishedOnceThePaymentHasMovedPastIt() throws Exception {
-        String settled = newOrderNo();
-        String waiting = newOrderNo();
+        String settled = OrderNumbers.next("rs");
+        String waiting = OrderNumbers.next("rs");
         for (String order : List.of(settled, waiting)) {
             ledger.admitPayment(order, GatewayTestStack.STORE_NO, GatewayTestStack.PARTNER_NO, 2100,
                     SandboxBarcodes.PAID, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), null);
@@ -425,8 +424,8 @@ class PaymentResolutionTest {
 
     @Test
     void theSweepSettlesAPaymentLeftUnknown() throws Exception {
-        String order = newOrderNo();
-        pay(order, SandboxBarcodes.PAID, 2100);
+        String order = OrderNumbers.next("rs");
+        TOPICS.pay(order, SandboxBarcodes.PAID, 2100);
         awaitOutcomes(order, 1);
         // as if the deadline had passed without an answer: UNKNOWN, due for the sweep
         try (Connection connection = dataSource.getConnection();
@@ -447,7 +446,7 @@ class PaymentResolutionTest {
     @Test
     void aFinalResultLostBeforePublishingIsPublishedByTheResolver() throws Exception {
         // as if an instance settled the payment in the ledger and died before publishing its result
-        String order = newOrderNo();
+        String order = OrderNumbers.next("rs");
         ledger.admitPayment(order, GatewayTestStack.STORE_NO, GatewayTestStack.PARTNER_NO, 2100, SandboxBarcodes.PAID, Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofHours(1), null);
         PaymentResult success = new PaymentResult(order, CommandType.PAY, Outcome.SUCCESS, ResultSource.QUERY, 1,
@@ -470,8 +469,8 @@ class PaymentResolutionTest {
 
     @Test
     void aQueryCommandPublishesWhatTheProviderSays() throws Exception {
-        String unknown = newOrderNo();
-        send(unknown, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + unknown + "\"}");
+        String unknown = OrderNumbers.next("rs");
+        TOPICS.send(unknown, "{\"type\":\"QUERY\",\"partnerOrderNo\":\"" + unknown + "\"}");
         JsonNode notFound = TOPICS.onlyResult(unknown);
         assertEquals("NOT_FOUND/QUERY/QUERY", String.join("/", notFound.get("outcome").asText(),
                 notFound.get("type").asText(), notFound.get("source").asText()));
@@ -528,30 +527,11 @@ class PaymentResolutionTest {
     }
 
     private static List<String> awaitOutcomes(String order, int count) {
-        await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= count);
+        TOPICS.results().awaitWithKey(order, count, WAIT);
         return TOPICS.results().fieldsWithKey(order, "outcome", "source");
     }
 
     private static List<JsonNode> awaitResults(String order, int count) {
-        await().atMost(WAIT).until(() -> TOPICS.results().withKey(order).size() >= count);
-        return TOPICS.results().jsonWithKey(order);
-    }
-
-    private static void pay(String order, String barcode, int amount) {
-        send(order, Commands.pay(order, barcode, amount));
-    }
-
-    private static void refund(String order, String refundNo, int amount) {
-        send(order, """
-                {"type":"REFUND","partnerOrderNo":"%s","refundNo":"%s","orderAmount":%d}""".formatted(order,
-                refundNo, amount));
-    }
-
-    private static void send(String key, String value) {
-        TOPICS.kafka().send(COMMANDS, key, value);
-    }
-
-    static String newOrderNo() {
-        return "rs" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        return TOPICS.results().awaitJsonWithKey(order, count, WAIT);
     }
 }

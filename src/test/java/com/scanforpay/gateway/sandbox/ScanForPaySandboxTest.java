@@ -21,6 +21,7 @@ import com.scanforpay.gateway.provider.ResponseHeader;
 import com.scanforpay.gateway.provider.ScanForPayEnvelope;
 import com.scanforpay.gateway.provider.ScanForPaySigner;
 import com.scanforpay.gateway.provider.SignatureMismatchException;
+import com.scanforpay.gateway.testing.OrderNumbers;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,7 +93,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void paysAtOnceWithSignedResponse() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         String json = seal(new PayRequest(STORE_NO, partnerOrderNo, SandboxBarcodes.PAID, 2100, "Consume", "211918",
                 "123456", null));
         HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH, json);
@@ -136,11 +136,11 @@ class ScanForPaySandboxTest {
 
     @Test
     void walletFollowsTheBarcodePrefixAndBuyerScenarioReportsBuyer() throws Exception {
-        OrderResult wechat = pay(newPartnerOrderNo(), "134567890123456789", 500, null);
+        OrderResult wechat = pay(OrderNumbers.next("t"), "134567890123456789", 500, null);
         assertEquals(1, wechat.status());
         assertEquals("Wechat", wechat.wallet());
 
-        OrderResult withBuyer = pay(newPartnerOrderNo(), SandboxBarcodes.PAID_WITH_BUYER, 500, null);
+        OrderResult withBuyer = pay(OrderNumbers.next("t"), SandboxBarcodes.PAID_WITH_BUYER, 500, null);
         assertEquals(1, withBuyer.status());
         assertEquals("cd****@qq.com", withBuyer.buyer());
         assertEquals("208xxxxxxxxxx012", withBuyer.buyerId());
@@ -148,7 +148,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void declinedPaymentIsABusinessFailureAndTheOrderFailed() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult result = pay(partnerOrderNo, SandboxBarcodes.DECLINED, 2100, null);
 
         assertEquals(51, result.code());
@@ -161,7 +161,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void waitingPaymentBecomesPaidAfterTheWait() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult result = pay(partnerOrderNo, SandboxBarcodes.WAITING_THEN_PAID, 2100, null);
         assertEquals(1, result.code());
         assertEquals(0, result.status());
@@ -178,7 +178,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void waitingPaymentCanFailAfterTheWait() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         assertEquals(0, pay(partnerOrderNo, SandboxBarcodes.WAITING_THEN_FAILED, 2100, null).status());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> query(partnerOrderNo, null).status() == 2);
@@ -186,7 +186,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void duplicatePartnerOrderNoIsRefusedAndNotChargedTwice() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult first = pay(partnerOrderNo, SandboxBarcodes.PAID, 2100, null);
         assertEquals(1, first.status());
 
@@ -203,7 +203,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void wrongRequestSignatureOrPartnerIsASignatureError() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         PayRequest body = payRequest(partnerOrderNo, SandboxBarcodes.PAID, 2100, null);
         ScanForPayEnvelope otherKey = new ScanForPayEnvelope(MAPPER, new ScanForPaySigner("some-other-key"));
         String wrongKey = otherKey.seal(ScanForPayEnvelope.REQUEST, header(PARTNER_NO), body).json();
@@ -229,21 +229,21 @@ class ScanForPaySandboxTest {
         assertEquals(11, notJson.code());
         assertEquals("invalid request", notJson.msg());
 
-        OrderResult badBarcode = pay(newPartnerOrderNo(), "28444710661006050X", 2100, null);
+        OrderResult badBarcode = pay(OrderNumbers.next("t"), "28444710661006050X", 2100, null);
         assertEquals(12, badBarcode.code());
         assertTrue(badBarcode.msg().contains("barcode"), badBarcode.msg());
 
-        OrderResult tooLong = pay(newPartnerOrderNo(), "284447106610060508123", 2100, null);
+        OrderResult tooLong = pay(OrderNumbers.next("t"), "284447106610060508123", 2100, null);
         assertEquals(12, tooLong.code());
         assertTrue(tooLong.msg().contains("barcode"), tooLong.msg());
 
         OrderResult noStore = openOrder(post(ScanForPaySandbox.PAY_PATH,
-                seal(new PayRequest(null, newPartnerOrderNo(), SandboxBarcodes.PAID, 100, null, null, null, null))))
+                seal(new PayRequest(null, OrderNumbers.next("t"), SandboxBarcodes.PAID, 100, null, null, null, null))))
                 .body();
         assertEquals(12, noStore.code());
         assertTrue(noStore.msg().contains("storeNo"), noStore.msg());
 
-        OrderResult zeroAmount = pay(newPartnerOrderNo(), SandboxBarcodes.PAID, 0, null);
+        OrderResult zeroAmount = pay(OrderNumbers.next("t"), SandboxBarcodes.PAID, 0, null);
         assertEquals(12, zeroAmount.code());
         assertTrue(zeroAmount.msg().contains("orderAmount"), zeroAmount.msg());
         assertTrue(sandbox.orders().isEmpty());
@@ -253,7 +253,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void queryOfAnUnknownOrderIsCode30() throws Exception {
-        OrderResult result = query(newPartnerOrderNo(), null);
+        OrderResult result = query(OrderNumbers.next("t"), null);
         assertEquals(30, result.code());
         assertEquals("订单不存在", result.msg());
         assertEquals(30, query(null, "SFP0000").code());
@@ -262,7 +262,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void queryPrefersOrderNo() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult paid = pay(partnerOrderNo, SandboxBarcodes.PAID_WITH_BUYER, 700, null);
         OrderResult byOrderNo = query("another-order", paid.orderNo());
         assertEquals(1, byOrderNo.code());
@@ -276,7 +276,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void refundRules() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
 
         RefundResult first = refund(partnerOrderNo, "r1-" + partnerOrderNo, 600);
@@ -308,22 +308,22 @@ class ScanForPaySandboxTest {
 
     @Test
     void refundOfUnknownOrUnpaidOrderIsRefused() throws Exception {
-        assertEquals(30, refund(newPartnerOrderNo(), "r-unknown", 100).code());
+        assertEquals(30, refund(OrderNumbers.next("t"), "r-unknown", 100).code());
 
-        String waiting = newPartnerOrderNo();
+        String waiting = OrderNumbers.next("t");
         assertEquals(0, pay(waiting, SandboxBarcodes.WAITING_THEN_PAID, 1000, null).status());
         RefundResult notPaid = refund(waiting, "r-waiting", 100);
         assertEquals(40, notPaid.code());
         assertEquals("order not paid", notPaid.msg());
 
-        String declined = newPartnerOrderNo();
+        String declined = OrderNumbers.next("t");
         pay(declined, SandboxBarcodes.DECLINED, 1000, null);
         assertEquals(40, refund(declined, "r-declined", 100).code());
     }
 
     @Test
     void aFailedRefundIsStatus2AndRefundsNothing() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
 
         String failedNo = SandboxBarcodes.FAILED_REFUND_PREFIX + partnerOrderNo.substring(0, 20);
@@ -340,7 +340,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void aRefundThroughThePortalCountsAgainstLaterRefunds() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
         sandbox.refundThroughPortal(partnerOrderNo, "portal-" + partnerOrderNo, 700);
 
@@ -367,7 +367,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void aRefundWrittenByHandFromTheProtocolIsTakenAndItsAnswerIsSignedAsTheProtocolSays() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         assertEquals(1, pay(partnerOrderNo, SandboxBarcodes.PAID, 1000, null).status());
         // docs/provider-protocol.md's field names, typed out: a misnamed field in the shared records would not be understood
         String member = "{\"header\":{\"requestTime\":\"2026-11-26T10:00:00+08:00\",\"partnerNo\":\"" + PARTNER_NO
@@ -388,7 +388,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void payQueryAndNotifyAnswersAreSignedAndNamedAsTheProtocolSays() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         String payRequest = seal(payRequest(partnerOrderNo, SandboxBarcodes.PAID_WITH_BUYER, 2100, receiver.url()));
         String payAnswer = new String(post(ScanForPaySandbox.PAY_PATH, payRequest).body(), StandardCharsets.UTF_8);
         var paid = assertSignedAsTheProtocolSays(payAnswer,
@@ -467,7 +467,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void http500CreatesNoOrder() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH,
                 seal(payRequest(partnerOrderNo, SandboxBarcodes.HTTP_500, 2100, null)));
         assertEquals(500, response.statusCode());
@@ -480,7 +480,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void malformedResponseCannotBeOpenedButTheOrderIsPaid() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH,
                 seal(payRequest(partnerOrderNo, SandboxBarcodes.MALFORMED, 2100, null)));
         assertEquals(200, response.statusCode());
@@ -491,7 +491,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void badlySignedResponseFailsVerificationButTheOrderIsPaid() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         HttpResponse<byte[]> response = post(ScanForPaySandbox.PAY_PATH,
                 seal(payRequest(partnerOrderNo, SandboxBarcodes.BAD_SIGNATURE, 2100, null)));
         assertEquals(200, response.statusCode());
@@ -502,7 +502,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void slowPaymentTimesOutTheClientButIsPaidAtArrival() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.PAY_PATH))
                 .timeout(Duration.ofMillis(300))
                 .header("Content-Type", "application/json")
@@ -515,7 +515,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void waitingSlowQueriesIsWaitingForGoodAndItsQueriesAnswerOnlyAfterTheSlowLatency() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult waiting = pay(partnerOrderNo, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100, receiver.url());
         assertEquals(0, waiting.status());
 
@@ -542,7 +542,7 @@ class ScanForPaySandboxTest {
     void waitingSlowQueriesAnswersThePayAtOnceAndOnlyTheQueryLate() throws Exception {
         try (ScanForPaySandbox patient = ScanForPaySandbox.start(SandboxSettings.defaults(PARTNER_NO, SIGN_KEY)
                 .withSlowLatency(Duration.ofMinutes(10)))) {
-            String first = newPartnerOrderNo();
+            String first = OrderNumbers.next("t");
             assertEquals(0, openOrder(post(patient, ScanForPaySandbox.PAY_PATH,
                     seal(payRequest(first, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100, null)))).body().status());
             CompletableFuture<HttpResponse<byte[]>> slowQuery = HTTP.sendAsync(request(patient,
@@ -551,7 +551,7 @@ class ScanForPaySandboxTest {
             await("the query arrived").atMost(Duration.ofSeconds(30))
                     .until(() -> patient.calls(ScanForPaySandbox.QUERY_PATH).size() == 1);
 
-            String second = newPartnerOrderNo();
+            String second = OrderNumbers.next("t");
             OrderResult secondPaid = openOrder(post(patient, ScanForPaySandbox.PAY_PATH,
                     seal(payRequest(second, SandboxBarcodes.WAITING_SLOW_QUERIES, 2100, null)))).body();
 
@@ -562,7 +562,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void waitingHeldQueriesIsWaitingForGoodAndEveryQueryIsHeldUntilReleased() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult waiting = pay(partnerOrderNo, SandboxBarcodes.WAITING_HELD_QUERIES, 2100, receiver.url());
         assertEquals(0, waiting.status(), "the pay answer is not held");
         assertTrue(sandbox.held().isEmpty());
@@ -595,7 +595,7 @@ class ScanForPaySandboxTest {
         List<String> orders = new ArrayList<>();
         List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String partnerOrderNo = newPartnerOrderNo();
+            String partnerOrderNo = OrderNumbers.next("t");
             orders.add(partnerOrderNo);
             HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.PAY_PATH))
                     .timeout(Duration.ofSeconds(60))
@@ -630,7 +630,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void aHeldPaymentWhoseCallerGaveUpIsNoLongerInFlight() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + ScanForPaySandbox.PAY_PATH))
                 .timeout(Duration.ofMillis(500))
                 .header("Content-Type", "application/json")
@@ -647,7 +647,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void notificationIsDeliveredTwiceAndSigned() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         OrderResult paid = pay(partnerOrderNo, SandboxBarcodes.PAID_WITH_BUYER, 2100, receiver.url());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.notificationsDelivered().size() == 2);
@@ -675,7 +675,7 @@ class ScanForPaySandboxTest {
     void notificationIsRetriedUntilTheReceiverAnswersSuccess() throws Exception {
         receiver.answers.add("fail");
         receiver.answers.add("FAIL");
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         pay(partnerOrderNo, SandboxBarcodes.PAID, 2100, receiver.url());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.notificationsDelivered().size() == 2);
@@ -688,7 +688,7 @@ class ScanForPaySandboxTest {
 
     @Test
     void waitingPaymentIsNotifiedOnceResolved() throws Exception {
-        String partnerOrderNo = newPartnerOrderNo();
+        String partnerOrderNo = OrderNumbers.next("t");
         pay(partnerOrderNo, SandboxBarcodes.WAITING_THEN_FAILED, 2100, receiver.url());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.notificationsDelivered().size() == 2);
@@ -702,10 +702,6 @@ class ScanForPaySandboxTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    private static String newPartnerOrderNo() {
-        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-    }
 
     private static RequestHeader header(String partnerNo) {
         return RequestHeader.next(partnerNo, Clock.systemDefaultZone());

@@ -64,6 +64,16 @@ public final class KafkaTopics implements AutoCloseable {
         }
     }
 
+    /** Sends {@link Commands#pay(String, String, int)} to {@code topic}, under the order. */
+    public void pay(String topic, String order, String barcode, int amount) {
+        send(topic, order, Commands.pay(order, barcode, amount));
+    }
+
+    /** Sends {@link Commands#refund(String, String, int)} to {@code topic}, under the order. */
+    public void refund(String topic, String order, String refundNo, int amount) {
+        send(topic, order, Commands.refund(order, refundNo, amount));
+    }
+
     /** Starts recording {@code topic} from its current end; returns once the consumer holds its partitions. */
     public Tail tail(String topic) {
         Tail tail = new Tail(topic);
@@ -205,6 +215,26 @@ public final class KafkaTopics implements AutoCloseable {
 
         public List<Received> withKey(String key) {
             return received.stream().filter(r -> key.equals(r.key())).toList();
+        }
+
+        /** Waits up to {@code wait} until at least {@code count} records under {@code key} have arrived; them all. */
+        public List<Received> awaitWithKey(String key, int count, Duration wait) {
+            org.awaitility.Awaitility.await(count + " under " + key + " on " + topic).atMost(wait)
+                    .until(() -> withKey(key).size() >= count);
+            return withKey(key);
+        }
+
+        /** {@link #awaitWithKey(String, int, Duration)}, the values parsed as JSON. */
+        public List<JsonNode> awaitJsonWithKey(String key, int count, Duration wait) {
+            awaitWithKey(key, count, wait);
+            return jsonWithKey(key);
+        }
+
+        /** Waits up to {@code wait} until a record that {@code match}es has arrived; the first of them. */
+        public Received awaitFirst(java.util.function.Predicate<Received> match, Duration wait) {
+            return org.awaitility.Awaitility.await("a matching record on " + topic).atMost(wait)
+                    .until(() -> received.stream().filter(match).findFirst().orElse(null),
+                            java.util.Objects::nonNull);
         }
 
         /** The values under {@code key}, each parsed as JSON (results and dead letters are JSON objects). */

@@ -40,6 +40,21 @@ public final class StackTopics implements BeforeAllCallback, AfterAllCallback {
         return deadLetters;
     }
 
+    /** Sends {@code command} to the stack's commands topic, under {@code key}. */
+    public void send(String key, String command) {
+        kafka.send(GatewayTestStack.COMMANDS, key, command);
+    }
+
+    /** Sends {@link Commands#pay(String, String, int)} to the stack's commands topic, under the order. */
+    public void pay(String order, String barcode, int amount) {
+        send(order, Commands.pay(order, barcode, amount));
+    }
+
+    /** Sends {@link Commands#refund(String, String, int)} to the stack's commands topic, under the order. */
+    public void refund(String order, String refundNo, int amount) {
+        send(order, Commands.refund(order, refundNo, amount));
+    }
+
     /**
      * Waits until everything sent so far has been handled: the gateway's consumer group ({@code group}) has
      * committed every record on {@code commandsTopic} (so each command's results were acknowledged before), and the
@@ -76,5 +91,11 @@ public final class StackTopics implements BeforeAllCallback, AfterAllCallback {
         java.util.List<com.fasterxml.jackson.databind.JsonNode> all = results.jsonWithKey(key);
         org.junit.jupiter.api.Assertions.assertEquals(1, all.size(), "exactly one result for " + key + ": " + all);
         return all.get(0);
+    }
+
+    /** {@link #onlyResult(String)}, once a result under {@code key} has arrived (waiting up to {@code wait}). */
+    public com.fasterxml.jackson.databind.JsonNode awaitOnlyResult(String key, java.time.Duration wait) {
+        results.awaitWithKey(key, 1, wait);
+        return onlyResult(key);
     }
 }
