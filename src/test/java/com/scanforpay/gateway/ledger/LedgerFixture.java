@@ -24,17 +24,17 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * What {@link PaymentLedgerTest} and {@link RefundLedgerTest} share: the test JVM's PostgreSQL, migrated once by the
  * application's own Flyway scripts, a payment ledger on it, new order numbers, admitted payments, and tasks run on
- * threads released at once.
+ * threads released at once. Public for the decision tests of other packages (they build on the same database).
  */
-final class LedgerFixture {
+public final class LedgerFixture {
 
-    static final String BARCODE = "284447106610060508";
-    static final String PAY_COMMAND = "{\"type\":\"PAY\"}";
-    static final String STORE = "100010000000002";
-    static final String PARTNER = "10001";
-    static final Duration FIRST_CHECK = Duration.ofHours(1);
-    static final Duration DEADLINE = Duration.ofSeconds(60);
-    static final Duration SWEEP = Duration.ofHours(24);
+    public static final String BARCODE = "284447106610060508";
+    public static final String PAY_COMMAND = "{\"type\":\"PAY\"}";
+    public static final String STORE = "100010000000002";
+    public static final String PARTNER = "10001";
+    public static final Duration FIRST_CHECK = Duration.ofHours(1);
+    public static final Duration DEADLINE = Duration.ofSeconds(60);
+    public static final Duration SWEEP = Duration.ofHours(24);
 
     // Flyway logs every connection's full JDBC URL at INFO. Strong reference: the log manager keeps loggers weakly.
     private static final java.util.logging.Logger FLYWAY_LOG = LogContext.getLogContext().getLogger("org.flywaydb");
@@ -46,7 +46,7 @@ final class LedgerFixture {
     }
 
     /** The test JVM's PostgreSQL, migrated on first use. */
-    static synchronized DataSource database() {
+    public static synchronized DataSource database() {
         if (database == null) {
             FLYWAY_LOG.setLevel(Level.WARNING);
             DataSource source = dataSource(GatewayTestStack.postgres().jdbcUrl());
@@ -58,18 +58,18 @@ final class LedgerFixture {
     }
 
     /** The payment ledger on {@link #database()}. */
-    static synchronized PaymentLedger ledger() {
+    public static synchronized PaymentLedger ledger() {
         database();
         return ledger;
     }
 
-    static LedgerEntry admit(String order, int amount) {
+    public static LedgerEntry admit(String order, int amount) {
         return assertInstanceOf(Admission.Admitted.class,
                 ledger().admitPayment(order, STORE, PARTNER, amount, BARCODE, FIRST_CHECK, DEADLINE, SWEEP, PAY_COMMAND)).entry();
     }
 
     /** 32 characters, unique per call. */
-    static String orderNo() {
+    public static String orderNo() {
         return OrderNumbers.longest("p");
     }
 
