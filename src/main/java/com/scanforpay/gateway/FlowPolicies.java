@@ -16,9 +16,14 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Every flow's error policy, in one place: each route names its policy with {@code routeConfigurationId}. No
- * policy drops a payment: a failure either goes back to whoever can hold the command back or dead-letter it
- * (commands), waits for the next tick (resolution), or is answered 503 so that ScanForPay calls again (notify).
+ * Every flow's error policy, in one place: each route of a flow names its policy with {@code routeConfigurationId}
+ * (routes that name none, such as the API's results listener and the refund deadline's timer, run under Camel's
+ * default error handler). No policy drops a payment: a failure either goes back to whoever can hold the command back
+ * or dead-letter it (commands), waits for the next tick (resolution), or is answered 503 so that ScanForPay calls
+ * again (notify).
+ *
+ * <p>No RouteBuilder may call {@code errorHandler(...)}: Camel then silently ignores the configuration's error
+ * handler for its routes ({@code FlowPoliciesTest} checks what every route runs under).
  */
 @ApplicationScoped
 public class FlowPolicies extends RouteConfigurationBuilder {
@@ -29,7 +34,10 @@ public class FlowPolicies extends RouteConfigurationBuilder {
     public static final String RESOLUTION = "resolution-policy";
     /** The notify callback: refused (400), or not taken now (503: ScanForPay calls again). */
     public static final String NOTIFY = "notify-policy";
-    /** Steps shared by the flows (calling the provider, publishing): failures go back to the calling flow. */
+    /**
+     * Steps shared by the flows (calling the provider, publishing, handing a command to Kafka) and the commands
+     * consumer's route: no error handler, failures go back to the calling flow (or to the consumer).
+     */
     public static final String STEPS = "steps-policy";
 
     private static final Duration CLAIM_RETRY = Duration.ofMillis(250);

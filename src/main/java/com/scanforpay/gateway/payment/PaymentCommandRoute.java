@@ -33,8 +33,9 @@ import org.apache.camel.builder.RouteBuilder;
  * QUERY  → decide whom to ask → [sign → call ScanForPay] → publish the answer
  * REFUND → admit in the ledger → decide → [sign → call ScanForPay → record] → publish (and REFUNDED, once)
  * </pre>
- * The decisions are plain Java ({@link PaymentDecisions}, {@link RefundDecisions}); the error policy is
- * {@link FlowPolicies#COMMANDS}; concurrency and offset commits: {@link CommandDispatcher} and
+ * The decisions are plain Java ({@link PaymentDecisions}, {@link RefundDecisions}); the error policy of the
+ * per-command routes is {@link FlowPolicies#COMMANDS} (failures go back to the dispatcher; the consumer's own route
+ * has none, {@link FlowPolicies#STEPS}); concurrency and offset commits: {@link CommandDispatcher} and
  * {@code CommandConsumer}.
  */
 @ApplicationScoped

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 
 /**
  * A test's view of the real broker: sends command records, and records everything on a topic from the moment
@@ -90,7 +93,7 @@ public final class KafkaTopics implements AutoCloseable {
         Properties props = new Properties();
         props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            org.awaitility.Awaitility.await(group + " consumed " + topic).atMost(Duration.ofSeconds(30)).until(() -> {
+            Awaitility.await(group + " consumed " + topic).atMost(Duration.ofSeconds(30)).until(() -> {
                 Map<Integer, Long> committed = new java.util.HashMap<>();
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((p, o) -> {
                     if (p.topic().equals(topic) && o != null) {
@@ -206,7 +209,7 @@ public final class KafkaTopics implements AutoCloseable {
          */
         public void awaitCaughtUp() {
             Map<Integer, Long> end = endOffsets(topic);
-            org.awaitility.Awaitility.await("tail of " + topic + " caught up").atMost(Duration.ofSeconds(30))
+            Awaitility.await("tail of " + topic + " caught up").atMost(Duration.ofSeconds(30))
                     .until(() -> end.entrySet().stream().allMatch(partition -> partition.getValue() == 0
                             || received.stream().anyMatch(r -> r.partition() == partition.getKey()
                                     && r.offset() >= partition.getValue() - 1)
@@ -219,7 +222,7 @@ public final class KafkaTopics implements AutoCloseable {
 
         /** Waits up to {@code wait} until at least {@code count} records under {@code key} have arrived; them all. */
         public List<Received> awaitWithKey(String key, int count, Duration wait) {
-            org.awaitility.Awaitility.await(count + " under " + key + " on " + topic).atMost(wait)
+            Awaitility.await(count + " under " + key + " on " + topic).atMost(wait)
                     .until(() -> withKey(key).size() >= count);
             return withKey(key);
         }
@@ -231,10 +234,10 @@ public final class KafkaTopics implements AutoCloseable {
         }
 
         /** Waits up to {@code wait} until a record that {@code match}es has arrived; the first of them. */
-        public Received awaitFirst(java.util.function.Predicate<Received> match, Duration wait) {
-            return org.awaitility.Awaitility.await("a matching record on " + topic).atMost(wait)
+        public Received awaitFirst(Predicate<Received> match, Duration wait) {
+            return Awaitility.await("a matching record on " + topic).atMost(wait)
                     .until(() -> received.stream().filter(match).findFirst().orElse(null),
-                            java.util.Objects::nonNull);
+                            Objects::nonNull);
         }
 
         /** The values under {@code key}, each parsed as JSON (results and dead letters are JSON objects). */

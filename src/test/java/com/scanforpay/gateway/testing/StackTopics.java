@@ -1,6 +1,11 @@
 package com.scanforpay.gateway.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.scanforpay.gateway.testing.KafkaTopics.Tail;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -78,23 +83,23 @@ public final class StackTopics implements BeforeAllCallback, AfterAllCallback {
      */
     public void awaitQuiet() {
         awaitSettled();
-        org.awaitility.Awaitility.await("the sandbox's notifications delivered")
-                .atMost(java.time.Duration.ofSeconds(60))
+        Awaitility.await("the sandbox's notifications delivered")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> GatewayTestStack.sandbox().notificationsUnderway() == 0);
     }
 
     /**
      * The one result under {@code key}, read after {@link #awaitSettled()}: fails if there is none or more than one.
      */
-    public com.fasterxml.jackson.databind.JsonNode onlyResult(String key) {
+    public JsonNode onlyResult(String key) {
         awaitSettled();
-        java.util.List<com.fasterxml.jackson.databind.JsonNode> all = results.jsonWithKey(key);
-        org.junit.jupiter.api.Assertions.assertEquals(1, all.size(), "exactly one result for " + key + ": " + all);
+        List<JsonNode> all = results.jsonWithKey(key);
+        Assertions.assertEquals(1, all.size(), "exactly one result for " + key + ": " + all);
         return all.get(0);
     }
 
     /** {@link #onlyResult(String)}, once a result under {@code key} has arrived (waiting up to {@code wait}). */
-    public com.fasterxml.jackson.databind.JsonNode awaitOnlyResult(String key, java.time.Duration wait) {
+    public JsonNode awaitOnlyResult(String key, Duration wait) {
         results.awaitWithKey(key, 1, wait);
         return onlyResult(key);
     }
