@@ -22,7 +22,6 @@ import com.scanforpay.gateway.payment.CommandType;
 import com.scanforpay.gateway.payment.Outcome;
 import com.scanforpay.gateway.payment.PaymentCommand;
 import com.scanforpay.gateway.payment.PaymentResult;
-import com.scanforpay.gateway.payment.ResultSource;
 import com.scanforpay.gateway.payment.StoredJson;
 import com.scanforpay.gateway.publishing.PaymentResults;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -335,8 +334,7 @@ public class PaymentRequests {
         if (entry.state() == PaymentState.UNKNOWN) {
             PaymentCommand payment = new PaymentCommand(CommandType.PAY, entry.storeNo(), entry.partnerOrderNo(),
                     null, null, entry.orderAmount(), null, null, null, null);
-            return Optional.of(results.unknown(payment, ResultSource.QUERY, "outcome unknown at the deadline: "
-                    + entry.lastReason(), null));
+            return Optional.of(results.unknownAtDeadline(payment, entry.lastReason(), null));
         }
         return Optional.empty();
     }

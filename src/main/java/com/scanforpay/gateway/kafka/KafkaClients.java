@@ -15,6 +15,7 @@ import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.quarkus.core.events.ComponentAddEvent;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -51,6 +52,16 @@ public class KafkaClients {
     }
 
     /**
+     * A consumer's properties as camel-kafka's {@code kafka} configuration makes them, its brokers, and the client
+     * properties over them: how the gateway's own Kafka clients connect (servers, security).
+     */
+    public Properties consumerProperties(KafkaConfiguration kafka) {
+        Properties properties = withClientSettings(kafka.createConsumerProperties());
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        return properties;
+    }
+
+    /**
      * Camel's clients: every Kafka component gets a factory that adds the client properties (set explicitly: Camel
      * Quarkus' own default factory adds nothing unless Kubernetes service binding is on).
      */
@@ -79,9 +90,8 @@ public class KafkaClients {
      * each request.
      */
     public Map<String, Object> adminSettings(int timeoutMs) {
-        KafkaConfiguration component = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
-        Properties consumer = withClientSettings(component.createConsumerProperties());
-        consumer.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, component.getBrokers());
+        Properties consumer = consumerProperties(camel.getComponent("kafka", KafkaComponent.class)
+                .getConfiguration());
         Map<String, Object> admin = new HashMap<>();
         for (String name : AdminClientConfig.configNames()) {
             if (consumer.containsKey(name)) {

@@ -101,8 +101,7 @@ public class KafkaEndpoints {
                 .getConfiguration();
         // a fraction of what may run, so that one poll never takes it past max-in-flight
         int maxPollRecords = Math.max(1, consumer.maxInFlight() / 4);
-        Properties props = kafkaClients.withClientSettings(kafka.createConsumerProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        Properties props = kafkaClients.consumerProperties(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(consumer.sessionTimeout().toMillis()));

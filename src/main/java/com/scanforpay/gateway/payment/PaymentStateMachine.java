@@ -222,15 +222,13 @@ public final class PaymentStateMachine {
      * publishes it if the first one was lost in a crash.
      */
     private Step stillUnknown(LedgerEntry entry, PaymentUpdate update, String reqMsgId, Instant now) {
-        PaymentResult unknown = results.unknown(paymentOf(entry), ResultSource.QUERY,
-                "outcome unknown at the deadline: " + entry.lastReason(), reqMsgId);
+        PaymentResult unknown = results.unknownAtDeadline(paymentOf(entry), entry.lastReason(), reqMsgId);
         return new Step(EnumSet.of(PaymentState.UNKNOWN), PaymentState.UNKNOWN,
                 update.countingQuery().checkAgainIn(sweep(entry, now)), unknown, false);
     }
 
     private Step unknown(LedgerEntry entry, PaymentCommand payment, String reason, String reqMsgId, Instant now) {
-        PaymentResult unknown = results.unknown(payment, ResultSource.QUERY, "outcome unknown at the deadline: "
-                + reason, reqMsgId);
+        PaymentResult unknown = results.unknownAtDeadline(payment, reason, reqMsgId);
         return new Step(EnumSet.of(entry.state()), PaymentState.UNKNOWN,
                 PaymentUpdate.none().withReason(reason).countingQuery().checkAgainIn(sweep(entry, now)), unknown,
                 false);

@@ -80,6 +80,11 @@ public final class PaymentResults {
                 reqMsgId, now());
     }
 
+    /** The UNKNOWN result of a payment still unresolved at its deadline, for {@code reason}. */
+    public PaymentResult unknownAtDeadline(PaymentCommand payment, String reason, String reqMsgId) {
+        return unknown(payment, ResultSource.QUERY, "outcome unknown at the deadline: " + reason, reqMsgId);
+    }
+
     public PaymentResult rejected(Rejected rejection) {
         CommandType type = rejection.type() != null ? rejection.type() : CommandType.PAY;
         return new PaymentResult(rejection.partnerOrderNo(), type, Outcome.REJECTED, ResultSource.VALIDATION, null,
